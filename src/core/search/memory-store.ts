@@ -1,0 +1,48 @@
+import type { PackIndex } from './index-builder';
+import type { PostingStore } from './search';
+
+/** Postings held in memory: for the clinic server and for tests of ranking. */
+export class MemoryPostingStore implements PostingStore {
+  private readonly indexes = new Map<string, PackIndex>();
+  private sortedTerms: string[] | null = null;
+
+  put(index: PackIndex): void {
+    this.indexes.set(index.meta.packId, index);
+    this.sortedTerms = null;
+  }
+
+  delete(packId: string): void {
+    this.indexes.delete(packId);
+    this.sortedTerms = null;
+  }
+
+  async packs() {
+    return [...this.indexes.values()].map((i) => i.meta);
+  }
+
+  async postings(terms: readonly string[]) {
+    const out = [];
+    for (const { meta, postings } of this.indexes.values()) {
+      for (const term of terms) {
+        const list = postings.get(term);
+        if (list) out.push({ packId: meta.packId, term, list });
+      }
+    }
+    return out;
+  }
+
+  async termsWithPrefix(prefix: string, limit: number) {
+    this.sortedTerms ??= [...new Set([...this.indexes.values()].flatMap((i) => [...i.postings.keys()]))].sort();
+    const terms = this.sortedTerms;
+    let lo = 0;
+    let hi = terms.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (terms[mid]! < prefix) lo = mid + 1;
+      else hi = mid;
+    }
+    const out: string[] = [];
+    for (let i = lo; i < terms.length && out.length < limit && terms[i]!.startsWith(prefix); i++) out.push(terms[i]!);
+    return out;
+  }
+}

@@ -1,0 +1,65 @@
+import { termOf } from '../text/analyze';
+import { words } from '../text/tokenize';
+import { ABBREVIATIONS } from './abbreviations-en';
+import { DEFAULT_INTENT_SECTIONS, SECTION_INTENTS } from './intents-en';
+import { RANKING, SECTION_PREFIX } from './ranking';
+
+export interface QueryTerm {
+  term: string;
+  weight: number;
+}
+
+export interface ParsedQuery {
+  /** Content terms, with weights: the question sentence counts more than a story before it. */
+  terms: QueryTerm[];
+  /** Section-title terms the question's intent points to, prefixed with SECTION_PREFIX. */
+  intents: QueryTerm[];
+}
+
+const STORY_WEIGHT = 0.6;
+
+const stems = (phrase: string) => words(phrase).map((w) => termOf(w) ?? w);
+const INTENTS = SECTION_INTENTS.map(({ cues, sections }) => ({
+  cues: cues.map((c) => ` ${words(c).join(' ')} `),
+  sections: sections.flatMap(stems),
+}));
+const DEFAULT_INTENTS = DEFAULT_INTENT_SECTIONS.flatMap(stems);
+
+/**
+ * Turns a question as people type it into weighted terms: abbreviations expanded, the story before
+ * the question weighted down, and what it asks about ("symptoms", "how is it diagnosed") turned into
+ * section-title terms.
+ */
+export function parseQuery(query: string): ParsedQuery {
+  const sentences = query.split(/(?<=[.!?\n])\s+/).filter((s) => s.trim());
+  const lastQuestion = findLastIndex(sentences, (s) => s.includes('?'));
+  const weights = new Map<string, number>();
+  const put = (term: string, weight: number) => weights.set(term, Math.max(weights.get(term) ?? 0, weight));
+
+  sentences.forEach((sentence, i) => {
+    const base = lastQuestion < 0 || i >= lastQuestion ? 1 : STORY_WEIGHT;
+    for (const w of words(sentence)) {
+      const expansion = ABBREVIATIONS[w];
+      if (expansion) for (const t of stems(expansion)) put(t, base * RANKING.expansionWeight);
+      const t = termOf(w);
+      if (t) put(t, base);
+    }
+  });
+
+  const question = ` ${words(lastQuestion < 0 ? query : sentences.slice(lastQuestion).join(' ')).join(' ')} `;
+  const sectionTerms = new Set<string>();
+  for (const intent of INTENTS) {
+    if (intent.cues.some((cue) => question.includes(cue))) for (const s of intent.sections) sectionTerms.add(s);
+  }
+  if (sectionTerms.size === 0) for (const s of DEFAULT_INTENTS) sectionTerms.add(s);
+
+  return {
+    terms: [...weights].map(([term, weight]) => ({ term, weight })),
+    intents: [...sectionTerms].map((s) => ({ term: SECTION_PREFIX + s, weight: RANKING.intentWeight })),
+  };
+}
+
+function findLastIndex<T>(items: T[], test: (item: T) => boolean): number {
+  for (let i = items.length - 1; i >= 0; i--) if (test(items[i]!)) return i;
+  return -1;
+}

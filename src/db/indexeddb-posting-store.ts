@@ -1,0 +1,31 @@
+import type { PackSearchMeta } from '../core/search/index-builder';
+import type { PostingStore } from '../core/search/search';
+import type { LibraryDb } from './library-db';
+
+/**
+ * Postings read from IndexedDB on demand: a search touches only the rows of its own terms, so
+ * start-up reads nothing but the small per-pack metadata.
+ */
+export class IndexedDbPostingStore implements PostingStore {
+  private cached: { key: string; metas: PackSearchMeta[] } | null = null;
+
+  constructor(private readonly db: LibraryDb) {}
+
+  async packs(): Promise<PackSearchMeta[]> {
+    // Another tab or the import worker may have changed the packs: key the cache on their hashes.
+    const key = (await this.db.packs.toArray()).map((p) => `${p.id}@${p.manifest.contentHash}`).join();
+    if (this.cached?.key !== key) this.cached = { key, metas: await this.db.packSearch.toArray() };
+    return this.cached.metas;
+  }
+
+  async postings(terms: readonly string[]) {
+    if (terms.length === 0) return [];
+    const rows = await this.db.postings.where('term').anyOf([...terms]).toArray();
+    return rows.map(({ packId, term, docs, impacts }) => ({ packId, term, list: { docs, impacts } }));
+  }
+
+  async termsWithPrefix(prefix: string, limit: number): Promise<string[]> {
+    const keys = await this.db.postings.where('term').startsWith(prefix).limit(limit).keys();
+    return [...new Set(keys as string[])];
+  }
+}

@@ -1,0 +1,60 @@
+import Dexie, { type Table } from 'dexie';
+import type { Excerpt, PackManifest } from '../core/pack/pack-schema';
+import type { PackSearchMeta, PostingList } from '../core/search/index-builder';
+
+export interface InstalledPack {
+  id: string;
+  manifest: PackManifest;
+  installedAt: string;
+}
+
+/** An excerpt as stored: its pack and its position in the pack, which postings refer to. */
+export interface StoredExcerpt extends Excerpt {
+  packId: string;
+  ordinal: number;
+}
+
+export interface StoredPosting extends PostingList {
+  packId: string;
+  term: string;
+}
+
+export type StoredPackSearch = PackSearchMeta;
+
+/** Version 1 kept search metadata inside each pack row; see the upgrade in version 2. */
+export interface InstalledPackV1 extends InstalledPack {
+  search?: PackSearchMeta;
+}
+
+export const DB_NAME = 'meditron-field';
+
+/**
+ * The library on the tablet. Postings are rows keyed by [pack, term], so a search reads only the
+ * rows for its terms and a pack is replaced by deleting its key range, inside one transaction.
+ */
+export class LibraryDb extends Dexie {
+  packs!: Table<InstalledPack, string>;
+  packSearch!: Table<StoredPackSearch, string>;
+  excerpts!: Table<StoredExcerpt, [string, number]>;
+  postings!: Table<StoredPosting, [string, string]>;
+
+  constructor(name = DB_NAME) {
+    super(name);
+    this.version(1).stores({
+      packs: 'id',
+      excerpts: '[packId+ordinal], id, [packId+docId]',
+      postings: '[packId+term], term',
+    });
+    // Listing packs read every pack's search arrays with it; they now live in a table of their own.
+    this.version(2)
+      .stores({ packSearch: 'packId' })
+      .upgrade(async (tx) => {
+        const packs = tx.table<InstalledPackV1, string>('packs');
+        const metas = (await packs.toArray()).flatMap((p) => (p.search ? [p.search] : []));
+        await tx.table<StoredPackSearch, string>('packSearch').bulkPut(metas);
+        await packs.toCollection().modify((pack) => {
+          delete pack.search;
+        });
+      });
+  }
+}
