@@ -20,7 +20,10 @@ export class IndexedDbPostingStore implements PostingStore {
 
   async postings(terms: readonly string[]) {
     if (terms.length === 0) return [];
-    const rows = await this.db.postings.where('term').anyOf([...terms]).toArray();
+    const rows = await this.db.postings
+      .where('term')
+      .anyOf([...terms])
+      .toArray();
     return rows.map(({ packId, term, docs, impacts }) => ({ packId, term, list: { docs, impacts } }));
   }
 

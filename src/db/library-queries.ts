@@ -1,7 +1,7 @@
 import { type SearchOptions, search } from '../core/search/search';
 import { type Segment, snippet } from '../core/search/snippet';
-import type { LibraryDb, StoredExcerpt } from './library-db';
 import type { IndexedDbPostingStore } from './indexeddb-posting-store';
+import type { LibraryDb, StoredExcerpt } from './library-db';
 
 export interface LibraryHit {
   excerpt: StoredExcerpt;

@@ -42,17 +42,25 @@ export async function installPack(
       [manifest.id, Dexie.minKey],
       [manifest.id, Dexie.maxKey],
     ] as const;
-    await db.excerpts.where('[packId+ordinal]').between(...range).delete();
-    await db.postings.where('[packId+term]').between(...range).delete();
+    await db.excerpts
+      .where('[packId+ordinal]')
+      .between(...range)
+      .delete();
+    await db.postings
+      .where('[packId+term]')
+      .between(...range)
+      .delete();
     for (let i = 0; i < excerpts.length; i += BATCH) {
       const batch = excerpts.slice(i, i + BATCH).map((e, j) => ({ ...e, packId: manifest.id, ordinal: i + j }));
       await db.excerpts.bulkAdd(batch);
-      onProgress?.({ phase: 'write', done: (done += batch.length), total });
+      done += batch.length;
+      onProgress?.({ phase: 'write', done, total });
     }
     for (let i = 0; i < rows.length; i += BATCH) {
       const batch = rows.slice(i, i + BATCH);
       await db.postings.bulkAdd(batch);
-      onProgress?.({ phase: 'write', done: (done += batch.length), total });
+      done += batch.length;
+      onProgress?.({ phase: 'write', done, total });
     }
     await db.packSearch.put(meta);
     await db.packs.put({ id: manifest.id, manifest, installedAt: new Date().toISOString() });
@@ -84,8 +92,14 @@ export async function removePack(db: LibraryDb, packId: string): Promise<void> {
       [packId, Dexie.minKey],
       [packId, Dexie.maxKey],
     ] as const;
-    await db.excerpts.where('[packId+ordinal]').between(...range).delete();
-    await db.postings.where('[packId+term]').between(...range).delete();
+    await db.excerpts
+      .where('[packId+ordinal]')
+      .between(...range)
+      .delete();
+    await db.postings
+      .where('[packId+term]')
+      .between(...range)
+      .delete();
     await db.packSearch.delete(packId);
     await db.packs.delete(packId);
   });

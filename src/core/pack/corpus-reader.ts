@@ -124,11 +124,20 @@ function validUrl(url: string | null | undefined): string | undefined {
 
 function titleOfUrl(url: string | undefined): string | undefined {
   if (!url) return undefined;
-  const [host, ...path] = url.replace(/^https?:\/\/(www\.)?/, '').replace(/[?#].*$/, '').split('/');
+  const [host, ...path] = url
+    .replace(/^https?:\/\/(www\.)?/, '')
+    .replace(/[?#].*$/, '')
+    .split('/');
   const last = path.filter(Boolean).pop();
   return last ? `${host}: ${last.replace(/\.\w+$/, '').replace(/[-_]+/g, ' ')}` : host;
 }
 
 function slug(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 24) || 'doc';
+  return (
+    text
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')
+      .slice(0, 24) || 'doc'
+  );
 }

@@ -1,7 +1,5 @@
 /** Text lines from a stream of decoded string chunks, numbered from 1; blank lines are skipped. */
-export async function* numberedLines(
-  chunks: AsyncIterable<string> | Iterable<string>,
-): AsyncGenerator<{ line: number; text: string }> {
+export async function* numberedLines(chunks: AsyncIterable<string> | Iterable<string>): AsyncGenerator<{ line: number; text: string }> {
   let rest = '';
   let line = 0;
   for await (const chunk of chunks) {

@@ -15,10 +15,7 @@ export type ReadProgress = (linesRead: number, expected: number) => void;
  * Reads and fully validates a pack file before anything is stored: every line against its schema,
  * excerpt count, unique ids, and the content hash. Throws an AppError naming the line and field.
  */
-export async function readPack(
-  chunks: AsyncIterable<string> | Iterable<string>,
-  onProgress?: ReadProgress,
-): Promise<ParsedPack> {
+export async function readPack(chunks: AsyncIterable<string> | Iterable<string>, onProgress?: ReadProgress): Promise<ParsedPack> {
   let manifest: PackManifest | undefined;
   const excerpts: Excerpt[] = [];
   const ids = new Set<string>();
@@ -59,7 +56,7 @@ export async function readPack(
   }
   const actual = `sha256-${hash.hex()}`;
   if (actual !== manifest.contentHash) {
-    throw new AppError('pack/hash-mismatch', 'The excerpts do not match the manifest\'s content hash: the file was altered or damaged.', {
+    throw new AppError('pack/hash-mismatch', "The excerpts do not match the manifest's content hash: the file was altered or damaged.", {
       field: 'contentHash',
       expected: manifest.contentHash,
       actual,
@@ -80,5 +77,5 @@ export function contentHash(excerpts: readonly Excerpt[]): string {
 
 /** Serializes a pack to its file form. */
 export function writePack(manifest: PackManifest, excerpts: readonly Excerpt[]): string {
-  return [JSON.stringify(manifest), ...excerpts.map(canonicalExcerptLine)].join('\n') + '\n';
+  return `${[JSON.stringify(manifest), ...excerpts.map(canonicalExcerptLine)].join('\n')}\n`;
 }

@@ -51,7 +51,10 @@ export function buildPackIndex(packId: string, excerpts: readonly IndexableExcer
     const counts = new Map<string, number>();
     const add = (term: string, weight: number) => counts.set(term, (counts.get(term) ?? 0) + weight);
     let title = titleTerms.get(e.docTitle);
-    if (!title) titleTerms.set(e.docTitle, (title = analyze(e.docTitle)));
+    if (!title) {
+      title = analyze(e.docTitle);
+      titleTerms.set(e.docTitle, title);
+    }
     for (const t of title) add(t, titleWeight);
     const sectionTerms = analyze(e.section);
     for (const t of sectionTerms) add(t, sectionWeight);
@@ -65,9 +68,8 @@ export function buildPackIndex(packId: string, excerpts: readonly IndexableExcer
     if (s < 0) s = sources.push(e.source) - 1;
     sourceOf[i] = s;
     const groupKey = `${e.docId}\u0000${e.section}`;
-    let g = groups.get(groupKey);
-    if (g === undefined) groups.set(groupKey, (g = groups.size));
-    groupOf[i] = g;
+    if (!groups.has(groupKey)) groups.set(groupKey, groups.size);
+    groupOf[i] = groups.get(groupKey)!;
   });
 
   const avgLength = lengths.reduce((a, l) => a + l, 0) / Math.max(1, excerpts.length);
@@ -76,7 +78,10 @@ export function buildPackIndex(packId: string, excerpts: readonly IndexableExcer
     const norm = k1 * (1 - b + (b * lengths[doc]!) / avgLength);
     for (const [term, tf] of counts) {
       let list = building.get(term);
-      if (!list) building.set(term, (list = { docs: [], impacts: [] }));
+      if (!list) {
+        list = { docs: [], impacts: [] };
+        building.set(term, list);
+      }
       list.docs.push(doc);
       // Section-intent terms mark membership only: every excerpt of the section scores alike.
       const impact = term.startsWith(SECTION_PREFIX) ? dequantizeImpact(255) / 2 : (tf * (k1 + 1)) / (tf + norm);

@@ -46,7 +46,10 @@ export async function search(store: PostingStore, query: string, options: Search
 
   const fetched = await store.postings([...terms, ...intents].map((t) => t.term));
   const found = new Set(fetched.map((p) => p.term));
-  const corrections = await correctMisspellings(store, terms.filter((t) => !found.has(t.term)));
+  const corrections = await correctMisspellings(
+    store,
+    terms.filter((t) => !found.has(t.term)),
+  );
   if (corrections.length) fetched.push(...(await store.postings(corrections.map((t) => t.term))));
 
   const weights = new Map([...terms, ...intents, ...corrections].map((t) => [t.term, t.weight]));

@@ -1,15 +1,15 @@
 const COMBINING_MARKS = /\p{M}+/gu;
 // Arabic letter variants that people type interchangeably; folded so "إسهال" matches "اسهال".
 const ARABIC_FOLDS: Record<string, string> = {
-  'أ': 'ا',
-  'إ': 'ا',
-  'آ': 'ا',
-  'ٱ': 'ا',
-  'ى': 'ي',
-  'ئ': 'ي',
-  'ؤ': 'و',
-  'ة': 'ه',
-  'ـ': '',
+  أ: 'ا',
+  إ: 'ا',
+  آ: 'ا',
+  ٱ: 'ا',
+  ى: 'ي',
+  ئ: 'ي',
+  ؤ: 'و',
+  ة: 'ه',
+  ـ: '',
 };
 const ARABIC_VARIANTS = /[أإآٱىئؤةـ]/g;
 

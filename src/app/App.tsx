@@ -1,0 +1,78 @@
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { LanguagePicker } from '../components/LanguagePicker';
+import { ProgressBar } from '../components/ProgressBar';
+import type { AppErrorData } from '../core/errors/app-error';
+import { library } from '../db/library';
+import { DocumentScreen } from '../features/library/DocumentScreen';
+import { LibraryScreen } from '../features/library/LibraryScreen';
+import { ensureDemoPack } from '../features/packs/demo-pack';
+import { PacksScreen } from '../features/packs/PacksScreen';
+import { PwaStatus } from '../features/pwa/PwaStatus';
+import { useErrorMessage } from '../i18n/use-error-message';
+import { useOnline } from './use-online';
+import { hrefOf, useRoute } from './use-route';
+
+export function App() {
+  const { t } = useTranslation('common');
+  const route = useRoute();
+  const online = useOnline();
+  const errorMessage = useErrorMessage();
+  const [search, setSearch] = useState({ query: '', source: '' });
+  const [demo, setDemo] = useState<{ fraction: number } | { error: AppErrorData } | null>(null);
+
+  useEffect(() => {
+    if (route.name === 'library') setSearch({ query: route.query, source: route.source });
+  }, [route]);
+
+  useEffect(() => {
+    ensureDemoPack(library().db, (fraction) => setDemo({ fraction })).then(
+      () => setDemo(null),
+      (error: AppErrorData) => setDemo({ error }),
+    );
+  }, []);
+
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        {t('skipToContent')}
+      </a>
+      <header className="app-header">
+        <a className="brand" href={hrefOf({ name: 'library', query: '', source: '' })}>
+          {t('appName')}
+        </a>
+        <nav aria-label={t('navigation')}>
+          <a href={hrefOf({ name: 'library', ...search })} aria-current={route.name !== 'packs' ? 'page' : undefined}>
+            {t('nav.library')}
+          </a>
+          <a href={hrefOf({ name: 'packs' })} aria-current={route.name === 'packs' ? 'page' : undefined}>
+            {t('nav.packs')}
+          </a>
+        </nav>
+        <span className={online ? 'connection online' : 'connection offline'} role="status">
+          {online ? t('online') : t('offline')}
+        </span>
+        <LanguagePicker />
+      </header>
+      <PwaStatus />
+      {demo && 'fraction' in demo ? <ProgressBar label={t('installingDemo')} value={demo.fraction} status={t('installingDemo')} /> : null}
+      {demo && 'error' in demo ? (
+        <p className="notice notice-error" role="alert">
+          {t('demoFailed', { reason: errorMessage(demo.error) })}
+        </p>
+      ) : null}
+      <main id="main" tabIndex={-1}>
+        {route.name === 'packs' ? (
+          <PacksScreen />
+        ) : route.name === 'document' ? (
+          <DocumentScreen packId={route.packId} docId={route.docId} excerptId={route.excerptId} query={route.query} />
+        ) : (
+          <LibraryScreen query={search.query} source={search.source} onChange={(query, source) => setSearch({ query, source })} />
+        )}
+      </main>
+      <footer className="app-footer">
+        <p>{t('researchNotice')}</p>
+      </footer>
+    </>
+  );
+}

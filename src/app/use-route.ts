@@ -1,0 +1,53 @@
+import { useEffect, useState } from 'react';
+
+export type Route =
+  | { name: 'library'; query: string; source: string }
+  | { name: 'document'; packId: string; docId: string; excerptId: string; query: string }
+  | { name: 'packs' };
+
+/**
+ * Hash routes, so any screen reloads from the precached index.html offline and the server needs no
+ * rewrite rules: #/?q=…&source=…, #/doc/<pack>/<doc>/<excerpt>?q=…, #/packs.
+ */
+export function parseRoute(hash: string): Route {
+  const [path = '', search = ''] = hash.replace(/^#/, '').split('?');
+  const params = new URLSearchParams(search);
+  const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+  if (parts[0] === 'packs') return { name: 'packs' };
+  if (parts[0] === 'doc' && parts.length === 4) {
+    return { name: 'document', packId: parts[1]!, docId: parts[2]!, excerptId: parts[3]!, query: params.get('q') ?? '' };
+  }
+  return { name: 'library', query: params.get('q') ?? '', source: params.get('source') ?? '' };
+}
+
+export function hrefOf(route: Route): string {
+  const enc = encodeURIComponent;
+  switch (route.name) {
+    case 'packs':
+      return '#/packs';
+    case 'document':
+      return `#/doc/${enc(route.packId)}/${enc(route.docId)}/${enc(route.excerptId)}${route.query ? `?q=${enc(route.query)}` : ''}`;
+    case 'library': {
+      const params = new URLSearchParams();
+      if (route.query) params.set('q', route.query);
+      if (route.source) params.set('source', route.source);
+      const search = params.toString();
+      return search ? `#/?${search}` : '#/';
+    }
+  }
+}
+
+export function useRoute(): Route {
+  const [route, setRoute] = useState(() => parseRoute(location.hash));
+  useEffect(() => {
+    const onChange = () => setRoute(parseRoute(location.hash));
+    addEventListener('hashchange', onChange);
+    return () => removeEventListener('hashchange', onChange);
+  }, []);
+  return route;
+}
+
+/** Updates the URL without adding a history entry per keystroke. */
+export function replaceRoute(route: Route): void {
+  history.replaceState(null, '', hrefOf(route));
+}
