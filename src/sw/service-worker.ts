@@ -1,0 +1,24 @@
+import { cleanupOutdatedCaches, createHandlerBoundToURL, type PrecacheEntry, precacheAndRoute } from 'workbox-precaching';
+import { NavigationRoute, registerRoute } from 'workbox-routing';
+
+declare let self: ServiceWorkerGlobalScope & { __WB_MANIFEST: Array<PrecacheEntry | string> };
+
+// The app shell and the demo pack; the list is injected by vite-plugin-pwa at build time.
+precacheAndRoute(self.__WB_MANIFEST);
+cleanupOutdatedCaches();
+
+// Clinic-server routes must always reach the network, never fall back to the app shell.
+const SERVER_PATHS = /^\/(?:api|v1|models|setup)(?:[/?]|$)/;
+
+// Any other navigation opens the precached shell, so deep links work offline.
+registerRoute(new NavigationRoute(createHandlerBoundToURL('index.html'), { denylist: [SERVER_PATHS] }));
+
+// Sent by workbox-window's messageSkipWaiting() once the user chooses "Update now".
+self.addEventListener('message', (event) => {
+  if (event.data?.type === 'SKIP_WAITING') void self.skipWaiting();
+});
+
+// Take over open pages right away, so the first visit is already offline-capable.
+self.addEventListener('activate', (event) => {
+  event.waitUntil(self.clients.claim());
+});
