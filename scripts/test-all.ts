@@ -32,7 +32,12 @@ function vitest(project: string, env: NodeJS.ProcessEnv = {}): void {
   const file = join(reports, `${project}.json`);
   const ok = run('npx', ['vitest', 'run', '--project', project, '--reporter=default', '--reporter=json', `--outputFile.json=${file}`], env);
   try {
-    const report = JSON.parse(readFileSync(file, 'utf8')) as { numPassedTests: number; numFailedTests: number; numTotalTestSuites: number; success: boolean };
+    const report = JSON.parse(readFileSync(file, 'utf8')) as {
+      numPassedTests: number;
+      numFailedTests: number;
+      numTotalTestSuites: number;
+      success: boolean;
+    };
     // A suite that fails to load has no failed tests of its own: count it, or a broken file would pass.
     const brokenSuite = !ok && report.numFailedTests === 0 ? 1 : 0;
     results.push({ name: project, passed: report.numPassedTests, failed: report.numFailedTests + brokenSuite });

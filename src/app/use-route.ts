@@ -40,7 +40,10 @@ export function hrefOf(route: Route): string {
 export function useRoute(): Route {
   const [route, setRoute] = useState(() => parseRoute(location.hash));
   useEffect(() => {
-    const onChange = () => setRoute(parseRoute(location.hash));
+    // In-page anchors such as the skip link (#main) are not routes: keep the screen as it is.
+    const onChange = () => {
+      if (location.hash === '' || location.hash.startsWith('#/')) setRoute(parseRoute(location.hash));
+    };
     addEventListener('hashchange', onChange);
     return () => removeEventListener('hashchange', onChange);
   }, []);

@@ -28,7 +28,6 @@ export class IndexedDbPostingStore implements PostingStore {
   }
 
   async termsWithPrefix(prefix: string, limit: number): Promise<string[]> {
-    const keys = await this.db.postings.where('term').startsWith(prefix).limit(limit).keys();
-    return [...new Set(keys as string[])];
+    return (await this.db.postings.where('term').startsWith(prefix).limit(limit).uniqueKeys()) as string[];
   }
 }

@@ -1,7 +1,8 @@
 import Dexie from 'dexie';
 import { AppError } from '../core/errors/app-error';
 import type { ParsedPack } from '../core/pack/pack-reader';
-import { compareVersions, type PackManifest } from '../core/pack/pack-schema';
+import type { PackManifest } from '../core/pack/pack-schema';
+import { compareVersions } from '../core/pack/version';
 import { buildPackIndex } from '../core/search/index-builder';
 import type { LibraryDb, StoredPosting } from './library-db';
 

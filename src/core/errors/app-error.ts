@@ -2,22 +2,25 @@
  * Expected failures travel as data across every boundary (worker messages, HTTP), never as bare
  * strings, so the UI can translate them and tests can assert on the code.
  */
-export type ErrorCode =
-  | 'pack/invalid-json'
-  | 'pack/invalid-field'
-  | 'pack/missing-manifest'
-  | 'pack/hash-mismatch'
-  | 'pack/count-mismatch'
-  | 'pack/truncated'
-  | 'pack/duplicate-excerpt'
-  | 'pack/older-version'
-  | 'pack/version-conflict'
-  | 'pack/empty'
-  | 'corpus/invalid-record'
-  | 'storage/quota-exceeded'
-  | 'storage/failed'
-  | 'network/failed'
-  | 'unknown';
+export const ERROR_CODES = [
+  'pack/invalid-json',
+  'pack/invalid-field',
+  'pack/missing-manifest',
+  'pack/hash-mismatch',
+  'pack/count-mismatch',
+  'pack/truncated',
+  'pack/duplicate-excerpt',
+  'pack/older-version',
+  'pack/version-conflict',
+  'pack/empty',
+  'corpus/invalid-record',
+  'storage/quota-exceeded',
+  'storage/failed',
+  'network/failed',
+  'unknown',
+] as const;
+const KNOWN = new Set<string>(ERROR_CODES);
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export interface AppErrorData {
   code: ErrorCode;
@@ -44,7 +47,7 @@ export class AppError extends Error implements AppErrorData {
 /** Any thrown value as error data; unknown failures keep their message but lose nothing else. */
 export function toErrorData(error: unknown): AppErrorData {
   if (error instanceof AppError) return error.toData();
-  if (isErrorData(error)) return error;
+  if (isErrorData(error)) return { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) };
   const name = (error as { name?: unknown })?.name;
   if (name === 'QuotaExceededError') {
     return { code: 'storage/quota-exceeded', message: String((error as Error).message) };
@@ -56,7 +59,7 @@ export function isErrorData(value: unknown): value is AppErrorData {
   return (
     typeof value === 'object' &&
     value !== null &&
-    typeof (value as AppErrorData).code === 'string' &&
+    KNOWN.has((value as AppErrorData).code) &&
     typeof (value as AppErrorData).message === 'string'
   );
 }

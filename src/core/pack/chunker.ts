@@ -84,8 +84,8 @@ function packParagraphs(paragraphs: string[], maxChars: number, minChars: number
   }
   if (current) {
     const last = out.length - 1;
-    if (current.length < minChars && last >= 0 && out[last]!.length + 2 + current.length <= maxChars * 1.25) {
-      out[last] = `${out[last]}\n\n${current}`;
+    if (current.length < minChars && last >= 0) {
+      out.splice(last, 1, ...splitEvenly(`${out[last]}\n\n${current}`, maxChars));
     } else {
       out.push(current);
     }
@@ -95,7 +95,7 @@ function packParagraphs(paragraphs: string[], maxChars: number, minChars: number
 
 /** Splits at sentence ends, then at spaces, so no piece exceeds maxChars. */
 function splitLong(paragraph: string, maxChars: number): string[] {
-  const sentences = paragraph.match(/[^.!?\n]+(?:[.!?]+|\n|$)\s*/g) ?? [paragraph];
+  const sentences = paragraph.split(/(?<=[.!?]\s+|\n)(?=\S)/);
   const out: string[] = [];
   let current = '';
   for (const raw of sentences) {
@@ -122,4 +122,15 @@ function splitAtSpaces(text: string, maxChars: number): string[] {
   }
   if (rest) out.push(rest);
   return out;
+}
+
+/** Cuts text in two near its middle, at whitespace, each half at most maxChars. */
+function splitEvenly(text: string, maxChars: number): string[] {
+  if (text.length <= maxChars) return [text];
+  let best = -1;
+  for (let i = 0; i < text.length; i++) {
+    if (!/\s/.test(text[i]!) || i > maxChars || text.length - i - 1 > maxChars) continue;
+    if (best < 0 || Math.abs(i - text.length / 2) < Math.abs(best - text.length / 2)) best = i;
+  }
+  return best < 0 ? [text] : [text.slice(0, best).trim(), text.slice(best).trim()];
 }

@@ -104,7 +104,7 @@ function dedupeIds(excerpts: Excerpt[]): void {
   for (const e of excerpts) {
     const n = seen.get(e.id) ?? 0;
     seen.set(e.id, n + 1);
-    if (n > 0) e.id = `${e.id}~${n}`;
+    if (n > 0) e.id = `${e.id}-${n}`;
   }
 }
 

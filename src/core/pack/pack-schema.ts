@@ -4,7 +4,7 @@ import { z } from 'zod';
 export const PACK_FORMAT = 'meditron-field-pack';
 export const PACK_FORMAT_VERSION = 1;
 
-const nonEmpty = z.string().trim().min(1);
+const nonEmpty = z.string().regex(/\S/, 'must not be blank');
 const languageTag = z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'a language tag such as "en" or "pt-BR"');
 const dottedVersion = z.string().regex(/^\d+(\.\d+){0,3}$/, 'a version such as "1", "2.1" or "2026.11.3"');
 
@@ -68,15 +68,4 @@ export function canonicalExcerptLine(e: Excerpt): string {
     language: e.language,
     citation: e.citation,
   });
-}
-
-/** Orders dotted versions numerically: "1.10" is newer than "1.9". */
-export function compareVersions(a: string, b: string): number {
-  const pa = a.split('.').map(Number);
-  const pb = b.split('.').map(Number);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d !== 0) return Math.sign(d);
-  }
-  return 0;
 }

@@ -58,7 +58,12 @@ export async function search(store: PostingStore, query: string, options: Search
 
   const byPack = new Map(packs.map((p) => [p.packId, new PackScores(p)]));
   // Content terms first: intent terms only re-rank excerpts that already match the question.
-  fetched.sort((a, b) => Number(a.term.startsWith(SECTION_PREFIX)) - Number(b.term.startsWith(SECTION_PREFIX)));
+  fetched.sort(
+    (a, b) =>
+      Number(a.term.startsWith(SECTION_PREFIX)) - Number(b.term.startsWith(SECTION_PREFIX)) ||
+      compare(a.term, b.term) ||
+      compare(a.packId, b.packId),
+  );
   for (const { packId, term, list } of fetched) {
     const isIntent = term.startsWith(SECTION_PREFIX);
     // How rare a section title is says nothing about relevance: intent terms get no idf.
@@ -106,7 +111,7 @@ function topHits(byPack: Map<string, PackScores>, limit: number, sources?: reado
       if (!current || current.score < score) best.set(key, { packId: meta.packId, ordinal, score });
     }
   }
-  return [...best.values()].sort((a, b) => b.score - a.score).slice(0, limit);
+  return [...best.values()].sort((a, b) => b.score - a.score || compare(a.packId, b.packId) || a.ordinal - b.ordinal).slice(0, limit);
 }
 
 async function correctMisspellings(store: PostingStore, unknown: QueryTerm[]): Promise<QueryTerm[]> {
@@ -118,3 +123,5 @@ async function correctMisspellings(store: PostingStore, unknown: QueryTerm[]): P
   }
   return out;
 }
+
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

@@ -24,15 +24,17 @@ export function snippet(text: string, terms: ReadonlySet<string>, length = 220):
   if (text.length <= length) return highlight(text, terms);
   const hits = analyzeWithPositions(text).filter((t) => terms.has(t.term));
   let bestStart = 0;
+  let bestEnd = 0;
   let bestCount = -1;
   for (let i = 0, j = 0; i < hits.length; i++) {
     while (j < hits.length && hits[j]!.end - hits[i]!.start <= length) j++;
     if (j - i > bestCount) {
       bestCount = j - i;
       bestStart = hits[i]!.start;
+      bestEnd = hits[j - 1]!.end;
     }
   }
-  let start = Math.max(0, bestStart - 40);
+  let start = Math.max(0, Math.min(bestStart, Math.max(bestStart - 40, bestEnd - length + 10)));
   if (start > 0) start = text.indexOf(' ', start) + 1 || start;
   let end = Math.min(text.length, start + length);
   if (end < text.length) end = text.lastIndexOf(' ', end) > start ? text.lastIndexOf(' ', end) : end;
