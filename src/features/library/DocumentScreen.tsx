@@ -7,6 +7,7 @@ import { parseQuery } from '../../core/search/query';
 import { highlight } from '../../core/search/snippet';
 import { library } from '../../db/library';
 import { documentOf } from '../../db/library-queries';
+import { directionOf } from '../../i18n/languages';
 
 interface DocumentScreenProps {
   packId: string;
@@ -44,13 +45,17 @@ export function DocumentScreen({ packId, docId, excerptId, query }: DocumentScre
   }
 
   const sections = groupBySection(excerpts);
+  // The document keeps its own language and direction inside a UI in another.
+  const content = { lang: first.language, dir: directionOf(first.language) };
   return (
     <article className="document" aria-labelledby="document-title">
       <a className="back-link" href={back}>
         {t('backToResults')}
       </a>
-      <h1 id="document-title">{first.docTitle}</h1>
-      <p className="document-source">
+      <h1 id="document-title" {...content}>
+        {first.docTitle}
+      </h1>
+      <p className="document-source" {...content}>
         {first.citation ?? first.source}
         {first.url ? (
           <>
@@ -67,7 +72,7 @@ export function DocumentScreen({ packId, docId, excerptId, query }: DocumentScre
         </p>
       ) : null}
       {sections.map(([section, items]) => (
-        <section key={section} className="document-section">
+        <section key={section} className="document-section" {...content}>
           <h2>{section}</h2>
           {items.map((e) => (
             <section

@@ -6,6 +6,7 @@ import { Highlighted } from '../../components/Highlighted';
 import { library } from '../../db/library';
 import type { LibraryHit } from '../../db/library-queries';
 import { sourceNames } from '../../db/library-queries';
+import { directionOf } from '../../i18n/languages';
 import { useLibrarySearch } from './use-library-search';
 
 interface LibraryScreenProps {
@@ -63,7 +64,12 @@ export function LibraryScreen({ query, source, onChange }: LibraryScreenProps) {
         ) : null}
       </search>
 
-      <div className="results" aria-live="polite" aria-busy={state.status === 'searching'}>
+      <div
+        className="results"
+        aria-live="polite"
+        aria-busy={state.status === 'searching'}
+        data-query={state.status === 'done' ? query : undefined}
+      >
         {packs?.length === 0 ? (
           <p className="empty">
             {t('noPacks')} <a href={hrefOf({ name: 'packs' })}>{t('goToPacks')}</a>
@@ -94,16 +100,20 @@ export function LibraryScreen({ query, source, onChange }: LibraryScreenProps) {
 function HitItem({ hit, query, demo }: { hit: LibraryHit; query: string; demo: boolean }) {
   const { t } = useTranslation('library');
   const { excerpt } = hit;
+  // Excerpts keep their own language and direction inside an Arabic UI, and vice versa.
+  const content = { lang: excerpt.language, dir: directionOf(excerpt.language) };
   const href = hrefOf({ name: 'document', packId: excerpt.packId, docId: excerpt.docId, excerptId: excerpt.id, query });
   return (
     <li className="hit">
       <a href={href} className="hit-link">
-        <span className="hit-title">{excerpt.docTitle}</span>
+        <span className="hit-title" {...content}>
+          {excerpt.docTitle}
+        </span>
         <span className="hit-meta">
-          {excerpt.section} · {excerpt.source}
+          <span {...content}>{excerpt.section}</span> · {excerpt.source}
           {demo ? <span className="badge">{t('demoBadge')}</span> : null}
         </span>
-        <span className="hit-snippet">
+        <span className="hit-snippet" {...content}>
           <Highlighted segments={hit.snippet} />
         </span>
       </a>
