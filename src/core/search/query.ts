@@ -7,6 +7,8 @@ import { RANKING, SECTION_PREFIX } from './ranking';
 export interface QueryTerm {
   term: string;
   weight: number;
+  /** Guessed by the parser (joined words): used if indexed, never spelling-corrected. */
+  speculative?: boolean;
 }
 
 export interface ParsedQuery {
@@ -34,16 +36,25 @@ export function parseQuery(query: string): ParsedQuery {
   const sentences = query.split(/(?<=[.!?\n])\s+/).filter((s) => s.trim());
   const lastQuestion = findLastIndex(sentences, (s) => s.includes('?'));
   const weights = new Map<string, number>();
+  const speculative = new Set<string>();
   const put = (term: string, weight: number) => weights.set(term, Math.max(weights.get(term) ?? 0, weight));
 
   sentences.forEach((sentence, i) => {
     const base = lastQuestion < 0 || i >= lastQuestion ? 1 : STORY_WEIGHT;
-    for (const w of words(sentence)) {
+    const sentenceWords = words(sentence);
+    sentenceWords.forEach((w, j) => {
       const expansion = ABBREVIATIONS[w];
       if (expansion) for (const t of stems(expansion)) put(t, base * RANKING.expansionWeight);
       const t = termOf(w);
       if (t) put(t, base);
-    }
+      // "chicken pox", "bed wetting": the joined form is tried too; it matches only if indexed.
+      const next = sentenceWords[j + 1];
+      const joined = next && /^\p{L}+$/u.test(w + next) ? termOf(w + next) : null;
+      if (joined && !weights.has(joined)) {
+        put(joined, base * RANKING.expansionWeight);
+        speculative.add(joined);
+      }
+    });
   });
 
   const question = ` ${words(lastQuestion < 0 ? query : sentences.slice(lastQuestion).join(' ')).join(' ')} `;
@@ -54,7 +65,7 @@ export function parseQuery(query: string): ParsedQuery {
   if (sectionTerms.size === 0) for (const s of DEFAULT_INTENTS) sectionTerms.add(s);
 
   return {
-    terms: [...weights].map(([term, weight]) => ({ term, weight })),
+    terms: [...weights].map(([term, weight]) => (speculative.has(term) ? { term, weight, speculative: true } : { term, weight })),
     intents: [...sectionTerms].map((s) => ({ term: SECTION_PREFIX + s, weight: RANKING.intentWeight })),
   };
 }
