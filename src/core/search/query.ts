@@ -49,7 +49,7 @@ export function parseQuery(query: string): ParsedQuery {
       if (t) put(t, base);
       // "chicken pox", "bed wetting": the joined form is tried too; it matches only if indexed.
       const next = sentenceWords[j + 1];
-      const joined = next && /^\p{L}+$/u.test(w + next) ? termOf(w + next) : null;
+      const joined = t && next && termOf(next) && /^\p{L}+$/u.test(w + next) ? termOf(w + next) : null;
       if (joined && !weights.has(joined)) {
         put(joined, base * RANKING.expansionWeight);
         speculative.add(joined);
