@@ -1,8 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
-// Two layers. `vitest run --project unit` runs the fast tests (Node, fake IndexedDB, no build needed);
-// `vitest run --project e2e` drives the production build in dist/ with a real browser, so it needs
-// `vite build` first and gets longer timeouts. A plain `vitest run` runs both.
+// Three layers. `unit`: fast tests in Node with fake IndexedDB, no build. `server`: the clinic server
+// for real on loopback (HTTPS, SQLite, llama.cpp on a generated model). `e2e`: the production build
+// in dist/ driven in Debian's Chromium, so it needs `vite build` first. A plain `vitest run` runs all.
 export default defineConfig({
   test: {
     projects: [
@@ -11,6 +11,17 @@ export default defineConfig({
           name: 'unit',
           include: ['tests/unit/**/*.test.ts'],
           environment: 'node',
+        },
+      },
+      {
+        test: {
+          name: 'server',
+          include: ['tests/server/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          // Two cores: llama.cpp already uses both; servers and models in parallel only thrash.
+          fileParallelism: false,
         },
       },
       {

@@ -56,6 +56,7 @@ try {
 check('lint', 'npx', ['biome', 'check', '.']);
 check('typecheck', 'npm', ['run', '-s', 'typecheck']);
 vitest('unit');
+vitest('server');
 const built = check('build', 'npm', ['run', '-s', 'build']);
 if (built && chromium) vitest('e2e', { CHROMIUM_PATH: chromium });
 else results.push({ name: 'e2e', passed: 0, failed: 1 });

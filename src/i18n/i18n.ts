@@ -40,7 +40,12 @@ export async function initI18n(): Promise<typeof i18next> {
       ns: [...NAMESPACES],
       defaultNS: 'common',
       interpolation: { escapeValue: false },
-      detection: { order: ['localStorage', 'navigator'], caches: ['localStorage'], lookupLocalStorage: 'language' },
+      detection: {
+        order: ['querystring', 'localStorage', 'navigator'],
+        lookupQuerystring: 'lang',
+        caches: ['localStorage'],
+        lookupLocalStorage: 'language',
+      },
     });
   return i18next;
 }
