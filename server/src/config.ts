@@ -1,0 +1,133 @@
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+
+/** Every option, as a flag and as an environment variable; `--help` prints this table. */
+const OPTIONS = {
+  data: { env: 'MEDITRON_DATA', help: 'data directory: database, certificates, packs', default: './clinic-data' },
+  host: { env: 'MEDITRON_HOST', help: 'address to listen on', default: '0.0.0.0' },
+  port: { env: 'MEDITRON_PORT', help: 'HTTPS port (app and API)', default: '8443' },
+  'http-port': { env: 'MEDITRON_HTTP_PORT', help: 'plain HTTP port: redirect and certificate setup page', default: '8080' },
+  model: { env: 'MEDITRON_MODEL', help: 'GGUF model file run by embedded llama.cpp' },
+  upstream: { env: 'MEDITRON_UPSTREAM', help: 'OpenAI-compatible server to answer with instead (vLLM, Ollama, llama.cpp-server)' },
+  'upstream-key': { env: 'MEDITRON_UPSTREAM_KEY', help: 'bearer key for the upstream server' },
+  'api-key': { env: 'MEDITRON_API_KEY', help: 'static bearer key accepted on /v1 routes, for scripts and other servers' },
+  'models-dir': { env: 'MEDITRON_MODELS_DIR', help: 'directory of model files mirrored to tablets (default: DATA/models)' },
+  cert: { env: 'MEDITRON_CERT', help: 'TLS certificate (PEM); default: a local CA and certificate made once in DATA/tls' },
+  key: { env: 'MEDITRON_KEY', help: 'TLS private key (PEM) for --cert' },
+  parallel: { env: 'MEDITRON_PARALLEL', help: 'answers generated at once; more wait in a queue', default: '2' },
+  'queue-limit': { env: 'MEDITRON_QUEUE_LIMIT', help: 'requests allowed to wait for a free slot before 503', default: '256' },
+  'timeout-s': { env: 'MEDITRON_TIMEOUT_S', help: 'seconds one answer may take', default: '600' },
+  'static-dir': { env: 'MEDITRON_STATIC_DIR', help: 'built app to serve (default: dist/)' },
+  'log-level': { env: 'MEDITRON_LOG_LEVEL', help: 'fatal, error, warn, info, debug', default: 'info' },
+} as const;
+
+type OptionName = keyof typeof OPTIONS;
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positive = z.coerce.number().int().min(1);
+const url = z.url({ protocol: /^https?$/ });
+
+export const ConfigSchema = z
+  .object({
+    data: z.string().min(1),
+    host: z.string().min(1),
+    port,
+    'http-port': port,
+    model: z.string().optional(),
+    upstream: url.optional(),
+    'upstream-key': z.string().optional(),
+    'api-key': z.string().min(16, 'use at least 16 characters').optional(),
+    'models-dir': z.string().optional(),
+    cert: z.string().optional(),
+    key: z.string().optional(),
+    parallel: positive.max(64),
+    'queue-limit': positive,
+    'timeout-s': positive,
+    'static-dir': z.string().optional(),
+    'log-level': z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  })
+  .refine((c) => !(c.model && c.upstream), { message: 'use either --model or --upstream, not both', path: ['model'] })
+  .refine((c) => !c.cert === !c.key, { message: '--cert and --key go together', path: ['cert'] });
+
+export interface Config {
+  dataDir: string;
+  host: string;
+  port: number;
+  httpPort: number;
+  modelPath?: string;
+  upstreamUrl?: string;
+  upstreamKey?: string;
+  apiKey?: string;
+  modelsDir: string;
+  certFile?: string;
+  keyFile?: string;
+  parallel: number;
+  queueLimit: number;
+  timeoutMs: number;
+  staticDir: string;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {}
+
+/** Flags win over environment variables, which win over defaults; a bad value stops start-up. */
+export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env): Config | 'help' {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      help: { type: 'boolean', short: 'h' },
+      ...Object.fromEntries(Object.keys(OPTIONS).map((name) => [name, { type: 'string' as const }])),
+    },
+    strict: true,
+  });
+  if (values.help) return 'help';
+  const flags = values as Record<string, string | boolean | undefined>;
+  const raw = Object.fromEntries(
+    (Object.keys(OPTIONS) as OptionName[]).map((name) => {
+      const option: { env: string; default?: string } = OPTIONS[name];
+      return [name, (flags[name] as string | undefined) ?? env[option.env] ?? option.default];
+    }),
+  );
+  const parsed = ConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(`Invalid option --${issue.path.join('.')}: ${issue.message}. See --help.`);
+  }
+  const c = parsed.data;
+  const dataDir = resolve(c.data);
+  return {
+    dataDir,
+    host: c.host,
+    port: c.port,
+    httpPort: c['http-port'],
+    modelPath: c.model && resolve(c.model),
+    upstreamUrl: c.upstream?.replace(/\/+$/, ''),
+    upstreamKey: c['upstream-key'],
+    apiKey: c['api-key'],
+    modelsDir: resolve(c['models-dir'] ?? `${dataDir}/models`),
+    certFile: c.cert && resolve(c.cert),
+    keyFile: c.key && resolve(c.key),
+    parallel: c.parallel,
+    queueLimit: c['queue-limit'],
+    timeoutMs: c['timeout-s'] * 1000,
+    staticDir: resolve(c['static-dir'] ?? 'dist'),
+    logLevel: c['log-level'],
+  };
+}
+
+export function helpText(): string {
+  const rows = Object.entries(OPTIONS).map(([name, o]) => {
+    const d = 'default' in o ? ` (default ${o.default})` : '';
+    return `  --${name.padEnd(13)} ${o.env.padEnd(22)} ${o.help}${d}`;
+  });
+  return [
+    'Meditron Field clinic server: serves the app over HTTPS on the local network, answers questions',
+    'with a Meditron model, and distributes guideline packs and model files to tablets.',
+    '',
+    'Usage: npm start -- [options]        Admin: npm run admin -- help',
+    '',
+    '  option          environment variable   meaning',
+    ...rows,
+  ].join('\n');
+}

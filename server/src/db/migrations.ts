@@ -1,0 +1,50 @@
+/**
+ * Schema changes, applied in order and never edited once released: a new change is a new entry.
+ * Each feature's tables are introduced by the migration of the release that added the feature.
+ */
+export const MIGRATIONS: string[] = [
+  // 1: devices and their enrollment codes.
+  `CREATE TABLE devices (
+     id TEXT PRIMARY KEY,
+     name TEXT NOT NULL,
+     token_hash TEXT NOT NULL UNIQUE,
+     created_at TEXT NOT NULL,
+     last_seen_at TEXT,
+     revoked_at TEXT
+   );
+   CREATE TABLE enrollment_codes (
+     code_hash TEXT PRIMARY KEY,
+     created_at TEXT NOT NULL,
+     expires_at TEXT NOT NULL,
+     used_at TEXT,
+     device_id TEXT REFERENCES devices(id)
+   );`,
+  // 2: question jobs. `id` is the client's idempotency key; `seq` orders changes for "since" pulls.
+  `CREATE TABLE jobs (
+     id TEXT PRIMARY KEY,
+     device_id TEXT NOT NULL REFERENCES devices(id),
+     seq INTEGER NOT NULL UNIQUE,
+     request TEXT NOT NULL,
+     status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'done', 'failed', 'cancelled')),
+     answer TEXT,
+     error TEXT,
+     model TEXT,
+     attempts INTEGER NOT NULL DEFAULT 0,
+     created_at TEXT NOT NULL,
+     updated_at TEXT NOT NULL
+   );
+   CREATE INDEX jobs_device_seq ON jobs(device_id, seq);
+   CREATE INDEX jobs_status ON jobs(status, seq);`,
+  // 3: guideline packs, each version kept as its validated file in the data directory.
+  `CREATE TABLE packs (
+     id TEXT NOT NULL,
+     version TEXT NOT NULL,
+     manifest TEXT NOT NULL,
+     file TEXT NOT NULL,
+     size INTEGER NOT NULL,
+     etag TEXT NOT NULL,
+     imported_at TEXT NOT NULL,
+     published_at TEXT,
+     PRIMARY KEY (id, version)
+   );`,
+];
