@@ -73,20 +73,24 @@ export class ConfigError extends Error {}
 
 /** Flags win over environment variables, which win over defaults; a bad value stops start-up. */
 export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env): Config | 'help' {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      help: { type: 'boolean', short: 'h' },
-      ...Object.fromEntries(Object.keys(OPTIONS).map((name) => [name, { type: 'string' as const }])),
-    },
-    strict: true,
-  });
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        help: { type: 'boolean', short: 'h' },
+        ...Object.fromEntries(Object.keys(OPTIONS).map((name) => [name, { type: 'string' as const }])),
+      },
+      strict: true,
+    }));
+  } catch (error) {
+    throw new ConfigError(`${(error as Error).message}. See --help.`);
+  }
   if (values.help) return 'help';
-  const flags = values as Record<string, string | boolean | undefined>;
   const raw = Object.fromEntries(
     (Object.keys(OPTIONS) as OptionName[]).map((name) => {
       const option: { env: string; default?: string } = OPTIONS[name];
-      return [name, (flags[name] as string | undefined) ?? env[option.env] ?? option.default];
+      return [name, (values[name] as string | undefined) ?? env[option.env] ?? option.default];
     }),
   );
   const parsed = ConfigSchema.safeParse(raw);

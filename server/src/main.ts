@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   await app.listen({ host: config.host, port: config.port });
   const http = await buildHttpApp({ config, caCertFile: 'caFile' in tls ? tls.caFile : undefined });
   await http.listen({ host: config.host, port: config.httpPort });
-  printBanner({ config, adminToken, engine });
+  await printBanner({ config, adminToken, engine });
 
   const stop = async () => {
     await Promise.allSettled([app.close(), http.close()]);

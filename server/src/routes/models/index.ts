@@ -37,7 +37,7 @@ export async function modelRoutes(app: FastifyInstance): Promise<void> {
   app.get(
     '/api/models/catalog',
     {
-      preHandler: requireDevice,
+      onRequest: requireDevice,
       schema: {
         response: {
           200: { type: 'object', properties: { models: { type: 'array', items: modelSchema } }, required: ['models'] },
@@ -52,7 +52,7 @@ export async function modelRoutes(app: FastifyInstance): Promise<void> {
     // HEAD is its own route: Fastify's automatic one would read the whole file to discard it.
     method: ['GET', 'HEAD'],
     url: '/models/*',
-    preHandler: requireDevice,
+    onRequest: requireDevice,
     schema: {
       params: { type: 'object', properties: { '*': { type: 'string' } }, required: ['*'] },
       response: { 401: errorBodySchema, 404: errorBodySchema, 416: errorBodySchema },

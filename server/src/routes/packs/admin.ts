@@ -28,7 +28,7 @@ export async function adminPackRoutes(app: FastifyInstance, { store }: { store: 
   app.get(
     '/api/admin/packs',
     {
-      preHandler: requireAdmin,
+      onRequest: requireAdmin,
       schema: {
         response: {
           200: { type: 'object', properties: { packs: { type: 'array', items: adminPackSchema } }, required: ['packs'] },
@@ -77,7 +77,7 @@ export async function adminPackRoutes(app: FastifyInstance, { store }: { store: 
   app.post<{ Params: PackParams }>(
     '/api/admin/packs/:id/:version/publish',
     {
-      preHandler: requireAdmin,
+      onRequest: requireAdmin,
       schema: {
         params: packParamsSchema,
         response: { 200: adminPackSchema, 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema },

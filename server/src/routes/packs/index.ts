@@ -18,7 +18,7 @@ export async function packRoutes(app: FastifyInstance): Promise<void> {
   app.get(
     '/api/packs',
     {
-      preHandler: requireDevice,
+      onRequest: requireDevice,
       schema: {
         response: {
           200: { type: 'object', properties: { packs: { type: 'array', items: packSummarySchema } }, required: ['packs'] },
@@ -32,7 +32,7 @@ export async function packRoutes(app: FastifyInstance): Promise<void> {
   app.get<{ Params: PackParams }>(
     '/api/packs/:id/:version',
     {
-      preHandler: requireDevice,
+      onRequest: requireDevice,
       schema: {
         params: packParamsSchema,
         response: { 400: errorBodySchema, 401: errorBodySchema, 404: errorBodySchema, 416: errorBodySchema },
