@@ -44,3 +44,17 @@ export function closestTerms(term: string, vocabulary: Iterable<string>, limit =
   }
   return bestDistance <= max ? best : [];
 }
+
+/** The terms of a sorted list that start with `prefix`, at most `limit`, by binary search. */
+export function termsStartingWith(sorted: readonly string[], prefix: string, limit: number): string[] {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! < prefix) lo = mid + 1;
+    else hi = mid;
+  }
+  const out: string[] = [];
+  for (let i = lo; i < sorted.length && out.length < limit && sorted[i]!.startsWith(prefix); i++) out.push(sorted[i]!);
+  return out;
+}

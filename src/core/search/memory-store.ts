@@ -1,3 +1,4 @@
+import { termsStartingWith } from './fuzzy';
 import type { PackIndex } from './index-builder';
 import type { PostingStore } from './search';
 
@@ -33,16 +34,6 @@ export class MemoryPostingStore implements PostingStore {
 
   async termsWithPrefix(prefix: string, limit: number) {
     this.sortedTerms ??= [...new Set([...this.indexes.values()].flatMap((i) => [...i.postings.keys()]))].sort();
-    const terms = this.sortedTerms;
-    let lo = 0;
-    let hi = terms.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (terms[mid]! < prefix) lo = mid + 1;
-      else hi = mid;
-    }
-    const out: string[] = [];
-    for (let i = lo; i < terms.length && out.length < limit && terms[i]!.startsWith(prefix); i++) out.push(terms[i]!);
-    return out;
+    return termsStartingWith(this.sortedTerms, prefix, limit);
   }
 }

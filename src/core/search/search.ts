@@ -38,6 +38,7 @@ const FUZZY_SCAN_LIMIT = 5000;
 /** Ranks excerpts for a question: BM25 over weighted fields, plus the question's section intent. */
 export async function search(store: PostingStore, query: string, options: SearchOptions = {}): Promise<SearchResult> {
   const limit = options.limit ?? 10;
+  if (limit <= 0) return { hits: [], terms: [] };
   const { terms, intents } = parseQuery(query);
   if (terms.length === 0) return { hits: [], terms: [] };
   const packs = await store.packs();
@@ -46,9 +47,10 @@ export async function search(store: PostingStore, query: string, options: Search
 
   const fetched = await store.postings([...terms, ...intents].map((t) => t.term));
   const found = new Set(fetched.map((p) => p.term));
+  // Words guessed by the parser (joined pairs) are tried as they are, never spelling-corrected.
   const corrections = await correctMisspellings(
     store,
-    terms.filter((t) => !found.has(t.term)),
+    terms.filter((t) => !found.has(t.term) && !t.speculative),
   );
   if (corrections.length) fetched.push(...(await store.postings(corrections.map((t) => t.term))));
 
@@ -100,19 +102,31 @@ class PackScores {
 
 function topHits(byPack: Map<string, PackScores>, limit: number, sources?: readonly string[]): SearchHit[] {
   const allowed = sources?.length ? new Set(sources) : null;
-  // Best excerpt per document section: three chunks of one section are one answer, not three.
-  const best = new Map<string, SearchHit>();
+  const top: SearchHit[] = [];
   for (const { meta, scores, touched } of byPack.values()) {
+    // Best excerpt per document section: three chunks of one section are one answer, not three.
+    const bestOfGroup = new Map<number, number>();
     for (const ordinal of touched) {
       if (allowed && !allowed.has(meta.sources[meta.sourceOf[ordinal]!]!)) continue;
-      const score = scores[ordinal]!;
-      const key = `${meta.packId}/${meta.groupOf[ordinal]}`;
-      const current = best.get(key);
-      if (!current || current.score < score) best.set(key, { packId: meta.packId, ordinal, score });
+      const group = meta.groupOf[ordinal]!;
+      const current = bestOfGroup.get(group);
+      if (current === undefined || scores[current]! < scores[ordinal]!) bestOfGroup.set(group, ordinal);
+    }
+    // Keep only the best `limit` by insertion: sorting every match costs more than scoring them.
+    for (const ordinal of bestOfGroup.values()) {
+      const hit = { packId: meta.packId, ordinal, score: scores[ordinal]! };
+      if (top.length === limit && rank(top[limit - 1]!, hit) <= 0) continue;
+      let i = top.length;
+      while (i > 0 && rank(top[i - 1]!, hit) > 0) i--;
+      top.splice(i, 0, hit);
+      if (top.length > limit) top.pop();
     }
   }
-  return [...best.values()].sort((a, b) => b.score - a.score || compare(a.packId, b.packId) || a.ordinal - b.ordinal).slice(0, limit);
+  return top;
 }
+
+/** Higher score first; ties broken the same way whatever the store or the word order. */
+const rank = (a: SearchHit, b: SearchHit) => b.score - a.score || compare(a.packId, b.packId) || a.ordinal - b.ordinal;
 
 async function correctMisspellings(store: PostingStore, unknown: QueryTerm[]): Promise<QueryTerm[]> {
   const out: QueryTerm[] = [];
