@@ -25,6 +25,8 @@ export async function build(ctx: ServerContext, options: BuildOptions = {}): Pro
     logger: options.logger ?? false,
     // Long answers stream for minutes; the inference layer has its own timeout.
     requestTimeout: 0,
+    // Closing must not wait for idle keep-alive sockets or a stream nobody reads any more.
+    forceCloseConnections: true,
     bodyLimit: 8 * 1024 * 1024,
   }) as unknown as FastifyInstance;
   app.decorate('ctx', ctx);

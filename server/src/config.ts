@@ -11,6 +11,7 @@ const OPTIONS = {
   model: { env: 'MEDITRON_MODEL', help: 'GGUF model file run by embedded llama.cpp' },
   upstream: { env: 'MEDITRON_UPSTREAM', help: 'OpenAI-compatible server to answer with instead (vLLM, Ollama, llama.cpp-server)' },
   'upstream-key': { env: 'MEDITRON_UPSTREAM_KEY', help: 'bearer key for the upstream server' },
+  'upstream-ca': { env: 'MEDITRON_UPSTREAM_CA', help: "CA certificate (PEM) the upstream server's certificate chains to, if not public" },
   'api-key': { env: 'MEDITRON_API_KEY', help: 'static bearer key accepted on /v1 routes, for scripts and other servers' },
   'models-dir': { env: 'MEDITRON_MODELS_DIR', help: 'directory of model files mirrored to tablets (default: DATA/models)' },
   cert: { env: 'MEDITRON_CERT', help: 'TLS certificate (PEM); default: a local CA and certificate made once in DATA/tls' },
@@ -37,6 +38,7 @@ export const ConfigSchema = z
     model: z.string().optional(),
     upstream: url.optional(),
     'upstream-key': z.string().optional(),
+    'upstream-ca': z.string().optional(),
     'api-key': z.string().min(16, 'use at least 16 characters').optional(),
     'models-dir': z.string().optional(),
     cert: z.string().optional(),
@@ -58,6 +60,7 @@ export interface Config {
   modelPath?: string;
   upstreamUrl?: string;
   upstreamKey?: string;
+  upstreamCaFile?: string;
   apiKey?: string;
   modelsDir: string;
   certFile?: string;
@@ -108,6 +111,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
     modelPath: c.model && resolve(c.model),
     upstreamUrl: c.upstream?.replace(/\/+$/, ''),
     upstreamKey: c['upstream-key'],
+    upstreamCaFile: c['upstream-ca'] && resolve(c['upstream-ca']),
     apiKey: c['api-key'],
     modelsDir: resolve(c['models-dir'] ?? `${dataDir}/models`),
     certFile: c.cert && resolve(c.cert),

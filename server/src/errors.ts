@@ -67,6 +67,7 @@ export const errorBodySchema = {
 export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | ServerError, request, reply) => {
     if (error instanceof ServerError) {
+      if (typeof error.details?.retryAfterS === 'number') reply.header('retry-after', String(error.details.retryAfterS));
       return reply.status(error.statusCode).send({ error: { code: error.code, message: error.message, details: error.details } });
     }
     if (error.validation) {

@@ -21,7 +21,9 @@ async function main(): Promise<void> {
   const tls = config.certFile
     ? { cert: readFileSync(config.certFile), key: readFileSync(config.keyFile!) }
     : await ensureLocalCertificate(config.dataDir);
-  const engine = await createEngine(config);
+  const engine = await createEngine(config, {
+    upstreamCa: config.upstreamCaFile ? readFileSync(config.upstreamCaFile, 'utf8') : undefined,
+  });
   const app = await build({ config, db, engine, adminToken }, { https: tls, logger: loggerOptions(config.logLevel) });
   await app.listen({ host: config.host, port: config.port });
   const http = await buildHttpApp({ config, caCertFile: 'caFile' in tls ? tls.caFile : undefined });

@@ -51,6 +51,6 @@ export const requireClient: Guard = async (request) => {
   const { apiKey } = request.server.ctx.config;
   if ((apiKey && sameSecret(token, apiKey)) || sameSecret(token, request.server.ctx.adminToken)) return;
   const device = deviceOf(request, token);
-  if (!device) throw new ServerError('auth/invalid-token', 'Unknown token: use a device token or the server\'s API key.');
+  if (!device) throw new ServerError('auth/invalid-token', "Unknown token: use a device token or the server's API key.");
   request.device = device;
 };
