@@ -12,13 +12,17 @@ import { median, percentile } from './stats';
 
 const PROMPT = 'A child of three years has had fever for two days and is breathing fast. What should the health worker do?';
 const MAX_TOKENS = 128;
-const ROUNDS = 5;
+const ROUNDS = 6;
 const CLIENTS = 200;
 const THREADS = 2;
+// Both sides get the same context: size, threads, and parallel sequences (the server's slots).
+const CONTEXT = { contextSize: 1024, threads: THREADS };
+const PARALLEL = 4;
 
 interface Run {
   ttftMs: number;
   tokensPerS: number;
+  tokens: number;
 }
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -38,7 +42,7 @@ async function directRun(completion: LlamaCompletion, sequence: LlamaContextSequ
     },
   });
   const seconds = (performance.now() - start) / 1000;
-  return { ttftMs: first - start, tokensPerS: tokens / seconds };
+  return { ttftMs: first - start, tokensPerS: tokens / seconds, tokens };
 }
 
 async function serverRun(url: string, token: string, dispatcher: Agent): Promise<Run> {
@@ -68,7 +72,7 @@ async function serverRun(url: string, token: string, dispatcher: Agent): Promise
     }
   }
   const seconds = (performance.now() - start) / 1000;
-  return { ttftMs: first - start, tokensPerS: tokens / seconds };
+  return { ttftMs: first - start, tokensPerS: tokens / seconds, tokens };
 }
 
 /** Many tablets asking at once: every stream must complete, none refused. */
@@ -103,12 +107,12 @@ log(`model: ${modelPath}`);
 
 const llama = await getLlama({ gpu: false, build: 'never' });
 const model = await llama.loadModel({ modelPath });
-const context = await model.createContext({ sequences: 1, threads: THREADS });
+const context = await model.createContext({ ...CONTEXT, sequences: PARALLEL });
 const sequence = context.getSequence();
 const completion = new LlamaCompletion({ contextSequence: sequence });
 
-const engine = limitConcurrency(await createLlamaEngine({ modelPath, parallel: 4, threads: THREADS }), {
-  parallel: 4,
+const engine = limitConcurrency(await createLlamaEngine({ modelPath, ...CONTEXT, parallel: PARALLEL }), {
+  parallel: PARALLEL,
   queueLimit: 512,
   timeoutMs: 600_000,
 });
@@ -122,9 +126,16 @@ const viaServer: Run[] = [];
 await directRun(completion, sequence);
 await serverRun(server.url, deviceToken, dispatcher);
 for (let i = 0; i < ROUNDS; i++) {
-  direct.push(await directRun(completion, sequence));
-  viaServer.push(await serverRun(server.url, deviceToken, dispatcher));
-  log(`round ${i + 1}: direct ${direct.at(-1)!.tokensPerS.toFixed(1)} tok/s, server ${viaServer.at(-1)!.tokensPerS.toFixed(1)} tok/s`);
+  // Swap which goes first each round, so neither always follows the other's warm-up.
+  if (i % 2 === 0) {
+    direct.push(await directRun(completion, sequence));
+    viaServer.push(await serverRun(server.url, deviceToken, dispatcher));
+  } else {
+    viaServer.push(await serverRun(server.url, deviceToken, dispatcher));
+    direct.push(await directRun(completion, sequence));
+  }
+  const [d, v] = [direct.at(-1)!, viaServer.at(-1)!];
+  log(`round ${i + 1}: direct ${d.tokensPerS.toFixed(1)} tok/s (${d.tokens}), server ${v.tokensPerS.toFixed(1)} tok/s (${v.tokens})`);
 }
 await context.dispose();
 await model.dispose();
