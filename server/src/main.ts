@@ -7,6 +7,8 @@ import { ConfigError, helpText, loadConfig } from './config';
 import { openDatabase } from './db/database';
 import { buildHttpApp } from './http-app';
 import { createEngine } from './inference/create-engine';
+import { offerDemoPack } from './packs/demo-pack';
+import { PackStore } from './packs/pack-store';
 import { ensureLocalCertificate } from './tls/local-ca';
 
 async function main(): Promise<void> {
@@ -18,6 +20,7 @@ async function main(): Promise<void> {
   mkdirSync(config.dataDir, { recursive: true });
   const db = openDatabase(join(config.dataDir, 'clinic.sqlite'));
   const adminToken = ensureAdminToken(config.dataDir);
+  await offerDemoPack(new PackStore(db, config.dataDir), config.staticDir);
   const tls = config.certFile
     ? { cert: readFileSync(config.certFile), key: readFileSync(config.keyFile!) }
     : await ensureLocalCertificate(config.dataDir);
