@@ -5,6 +5,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS, findChromium } from './find-chromium';
 
 const TEAL = '#0b5d4b';
 
@@ -46,17 +47,7 @@ const PNGS: { file: string; size: number; design: IconDesign }[] = [
 
 await writeFile('public/favicon.svg', iconSvg(ROUNDED));
 
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: [
-    '--headless=new',
-    '--no-sandbox',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--no-first-run',
-    '--disable-sync',
-  ],
-});
+const browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS });
 try {
   const page = await browser.newPage({ deviceScaleFactor: 1 });
   for (const { file, size, design } of PNGS) {

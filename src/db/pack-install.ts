@@ -39,18 +39,7 @@ export async function installPack(
   let done = 0;
 
   await db.transaction('rw', [db.packs, db.packSearch, db.excerpts, db.postings], async () => {
-    const range = [
-      [manifest.id, Dexie.minKey],
-      [manifest.id, Dexie.maxKey],
-    ] as const;
-    await db.excerpts
-      .where('[packId+ordinal]')
-      .between(...range)
-      .delete();
-    await db.postings
-      .where('[packId+term]')
-      .between(...range)
-      .delete();
+    await deleteRows(db, manifest.id);
     for (let i = 0; i < excerpts.length; i += BATCH) {
       const batch = excerpts.slice(i, i + BATCH).map((e, j) => ({ ...e, packId: manifest.id, ordinal: i + j }));
       await db.excerpts.bulkAdd(batch);
@@ -89,19 +78,24 @@ function checkReplaceable(installed: PackManifest, incoming: PackManifest): void
 
 export async function removePack(db: LibraryDb, packId: string): Promise<void> {
   await db.transaction('rw', [db.packs, db.packSearch, db.excerpts, db.postings], async () => {
-    const range = [
-      [packId, Dexie.minKey],
-      [packId, Dexie.maxKey],
-    ] as const;
-    await db.excerpts
-      .where('[packId+ordinal]')
-      .between(...range)
-      .delete();
-    await db.postings
-      .where('[packId+term]')
-      .between(...range)
-      .delete();
+    await deleteRows(db, packId);
     await db.packSearch.delete(packId);
     await db.packs.delete(packId);
   });
+}
+
+/** A pack's excerpts and postings: the key range [packId, *] of both tables. Call inside a transaction. */
+async function deleteRows(db: LibraryDb, packId: string): Promise<void> {
+  const range = [
+    [packId, Dexie.minKey],
+    [packId, Dexie.maxKey],
+  ] as const;
+  await db.excerpts
+    .where('[packId+ordinal]')
+    .between(...range)
+    .delete();
+  await db.postings
+    .where('[packId+term]')
+    .between(...range)
+    .delete();
 }

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AppError, isErrorData, toErrorData } from '../../src/core/errors/app-error';
-import { KNOWN_CODES } from '../fixtures/error-codes';
+import { AppError, isErrorData, ERROR_CODES as KNOWN_CODES, toErrorData } from '../../src/core/errors/app-error';
 
 describe('toErrorData', () => {
   it('turns an AppError into plain data that survives structured cloning', () => {

@@ -1,11 +1,11 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ERROR_CODES as KNOWN_CODES } from '../../src/core/errors/app-error';
 import type { LibraryDb } from '../../src/db/library-db';
 import { installPack } from '../../src/db/pack-install';
 import type { ImportEvent, ImportSource } from '../../src/workers/import-protocol';
 import { runImport } from '../../src/workers/run-import';
 import { corpusFile, corpusRecord } from '../fixtures/corpus';
-import { KNOWN_CODES } from '../fixtures/error-codes';
 import { countRows, openTestLibrary, snapshot } from '../fixtures/library';
 import { lineAsJson, makeExcerpts, makePack, makePackParts, replaceLine } from '../fixtures/pack';
 
