@@ -19,6 +19,8 @@ export interface TestServer {
   adminToken: string;
   /** PEM of the local CA the server's certificate chains to. */
   caCert: string;
+  /** PEM of the server's certificate (its chain, leaf first). */
+  cert: string;
   /** fetch that trusts the server's local CA, as an enrolled tablet does. */
   fetch(path: string, init?: Parameters<typeof undiciFetch>[1]): ReturnType<typeof undiciFetch>;
   dispatcher: Dispatcher;
@@ -52,6 +54,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ctx,
     adminToken,
     caCert: tls.caCert,
+    cert: tls.cert,
     dispatcher,
     fetch: (path, init) => undiciFetch(new URL(path, url), { dispatcher, ...init }),
     close: async () => {
