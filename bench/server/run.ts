@@ -4,10 +4,10 @@
 // machine hits both alike. Prints progress to stderr and, as its last line, one JSON object.
 import { getLlama, LlamaCompletion, type LlamaContextSequence } from 'node-llama-cpp';
 import { Agent, fetch } from 'undici';
-import { createLlamaEngine } from '../../server/src/inference/llama-engine';
 import { limitConcurrency } from '../../server/src/inference/concurrency';
-import { enrollDevice, startTestServer } from '../../tests/server/support/test-server';
+import { createLlamaEngine } from '../../server/src/inference/llama-engine';
 import { tinyModelPath } from '../../tests/fixtures/tiny-model';
+import { enrollDevice, startTestServer } from '../../tests/server/support/test-server';
 import { median, percentile } from './stats';
 
 const PROMPT = 'A child of three years has had fever for two days and is breathing fast. What should the health worker do?';

@@ -94,7 +94,7 @@ describe('languages', () => {
   it.each(LANGUAGES.filter((l) => l !== 'en'))('shows no English UI string in %s', async (language) => {
     const page = await openIn(language, 'tablet');
     const texts: string[] = [];
-    const collect = async () => texts.push(await page.evaluate(() => document.body.innerText));
+    const collect = async () => texts.push(await page.evaluate(() => document.body.textContent ?? ''));
     await collect();
     await page.getByRole('searchbox').fill('zzzzqqq');
     await page.locator('.results[data-query="zzzzqqq"]').waitFor();

@@ -17,7 +17,10 @@ function tsxFiles(dir: string): string[] {
 function hardCodedText(source: string): string[] {
   const found: string[] = [];
   const visit = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(visit);
+    if (Array.isArray(node)) {
+      for (const child of node) visit(child);
+      return;
+    }
     if (!node || typeof node !== 'object') return;
     const n = node as { type?: string; value?: unknown; name?: { name?: unknown } };
     if (n.type === 'JSXText' && /\p{L}{2,}/u.test(String(n.value))) found.push(String(n.value).trim());
