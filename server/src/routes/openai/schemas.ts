@@ -80,57 +80,40 @@ const envelope = {
 
 const errors = { '4xx': errorBodySchema, '5xx': errorBodySchema } as const;
 
-export const chatResponseSchema = {
-  200: {
-    type: 'object',
-    properties: {
-      ...envelope,
-      choices: {
-        type: 'array',
-        items: {
-          type: 'object',
-          properties: {
-            index: { type: 'integer' },
-            message: {
-              type: 'object',
-              properties: { role: { type: 'string' }, content: { type: 'string' } },
-              required: ['role', 'content'],
-            },
-            logprobs: { type: 'null' },
-            finish_reason: { type: 'string' },
+/** A non-streamed answer: the OpenAI envelope around one choice of the given shape. */
+function answerSchema<P extends Record<string, unknown>, R extends readonly string[]>(choice: { properties: P; required: R }) {
+  return {
+    200: {
+      type: 'object',
+      properties: {
+        ...envelope,
+        choices: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: { index: { type: 'integer' }, ...choice.properties, logprobs: { type: 'null' }, finish_reason: { type: 'string' } },
+            required: ['index', ...choice.required, 'finish_reason'],
           },
-          required: ['index', 'message', 'finish_reason'],
         },
       },
+      required: ['id', 'object', 'created', 'model', 'choices', 'usage'],
     },
-    required: ['id', 'object', 'created', 'model', 'choices', 'usage'],
-  },
-  ...errors,
-} as const;
+    ...errors,
+  } as const;
+}
 
-export const completionResponseSchema = {
-  200: {
-    type: 'object',
-    properties: {
-      ...envelope,
-      choices: {
-        type: 'array',
-        items: {
-          type: 'object',
-          properties: {
-            index: { type: 'integer' },
-            text: { type: 'string' },
-            logprobs: { type: 'null' },
-            finish_reason: { type: 'string' },
-          },
-          required: ['index', 'text', 'finish_reason'],
-        },
-      },
+export const chatResponseSchema = answerSchema({
+  properties: {
+    message: {
+      type: 'object',
+      properties: { role: { type: 'string' }, content: { type: 'string' } },
+      required: ['role', 'content'],
     },
-    required: ['id', 'object', 'created', 'model', 'choices', 'usage'],
   },
-  ...errors,
-} as const;
+  required: ['message'],
+} as const);
+
+export const completionResponseSchema = answerSchema({ properties: { text: { type: 'string' } }, required: ['text'] } as const);
 
 export const modelsResponseSchema = {
   200: {
