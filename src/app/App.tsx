@@ -4,6 +4,7 @@ import { LanguagePicker } from '../components/LanguagePicker';
 import { ProgressBar } from '../components/ProgressBar';
 import type { AppErrorData } from '../core/errors/app-error';
 import { library } from '../db/library';
+import { ClinicScreen } from '../features/clinic/ClinicScreen';
 import { DocumentScreen } from '../features/library/DocumentScreen';
 import { LibraryScreen } from '../features/library/LibraryScreen';
 import { ensureDemoPack } from '../features/packs/demo-pack';
@@ -42,11 +43,17 @@ export function App() {
           {t('appName')}
         </a>
         <nav aria-label={t('navigation')}>
-          <a href={hrefOf({ name: 'library', ...search })} aria-current={route.name !== 'packs' ? 'page' : undefined}>
+          <a
+            href={hrefOf({ name: 'library', ...search })}
+            aria-current={route.name === 'library' || route.name === 'document' ? 'page' : undefined}
+          >
             {t('nav.library')}
           </a>
           <a href={hrefOf({ name: 'packs' })} aria-current={route.name === 'packs' ? 'page' : undefined}>
             {t('nav.packs')}
+          </a>
+          <a href={hrefOf({ name: 'clinic', code: '' })} aria-current={route.name === 'clinic' ? 'page' : undefined}>
+            {t('nav.clinic')}
           </a>
         </nav>
         <span className={online ? 'connection online' : 'connection offline'} role="status">
@@ -64,6 +71,8 @@ export function App() {
       <main id="main" tabIndex={-1}>
         {route.name === 'packs' ? (
           <PacksScreen />
+        ) : route.name === 'clinic' ? (
+          <ClinicScreen code={route.code} />
         ) : route.name === 'document' ? (
           <DocumentScreen packId={route.packId} docId={route.docId} excerptId={route.excerptId} query={route.query} />
         ) : (

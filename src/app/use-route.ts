@@ -3,17 +3,20 @@ import { useEffect, useState } from 'react';
 export type Route =
   | { name: 'library'; query: string; source: string }
   | { name: 'document'; packId: string; docId: string; excerptId: string; query: string }
-  | { name: 'packs' };
+  | { name: 'packs' }
+  | { name: 'clinic'; code: string };
 
 /**
  * Hash routes, so any screen reloads from the precached index.html offline and the server needs no
- * rewrite rules: #/?q=…&source=…, #/doc/<pack>/<doc>/<excerpt>?q=…, #/packs.
+ * rewrite rules: #/?q=…&source=…, #/doc/<pack>/<doc>/<excerpt>?q=…, #/packs, #/clinic, and
+ * #/enroll?code=… (the link in the QR code `npm run admin -- enroll` prints).
  */
 export function parseRoute(hash: string): Route {
   const [path = '', search = ''] = hash.replace(/^#/, '').split('?');
   const params = new URLSearchParams(search);
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
   if (parts[0] === 'packs') return { name: 'packs' };
+  if (parts[0] === 'clinic' || parts[0] === 'enroll') return { name: 'clinic', code: params.get('code') ?? '' };
   if (parts[0] === 'doc' && parts.length === 4) {
     return { name: 'document', packId: parts[1]!, docId: parts[2]!, excerptId: parts[3]!, query: params.get('q') ?? '' };
   }
@@ -25,6 +28,8 @@ export function hrefOf(route: Route): string {
   switch (route.name) {
     case 'packs':
       return '#/packs';
+    case 'clinic':
+      return route.code ? `#/enroll?code=${enc(route.code)}` : '#/clinic';
     case 'document':
       return `#/doc/${enc(route.packId)}/${enc(route.docId)}/${enc(route.excerptId)}${route.query ? `?q=${enc(route.query)}` : ''}`;
     case 'library': {

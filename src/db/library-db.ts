@@ -21,6 +21,25 @@ export interface StoredPosting extends PostingList {
 
 export type StoredPackSearch = PackSearchMeta;
 
+/** The clinic server this tablet is enrolled with. */
+export interface ClinicConnection {
+  origin: string;
+  deviceId: string;
+  deviceName: string;
+  token: string;
+  enrolledAt: string;
+}
+
+/** Small settings kept with the library, one row a key. */
+export interface Settings {
+  clinic: ClinicConnection;
+}
+
+export interface SettingRow<K extends keyof Settings = keyof Settings> {
+  key: K;
+  value: Settings[K];
+}
+
 /** Version 1 kept search metadata inside each pack row; see the upgrade in version 2. */
 export interface InstalledPackV1 extends InstalledPack {
   search?: PackSearchMeta;
@@ -37,6 +56,7 @@ export class LibraryDb extends Dexie {
   packSearch!: Table<StoredPackSearch, string>;
   excerpts!: Table<StoredExcerpt, [string, number]>;
   postings!: Table<StoredPosting, [string, string]>;
+  settings!: Table<SettingRow, keyof Settings>;
 
   constructor(name = DB_NAME) {
     super(name);
@@ -56,5 +76,7 @@ export class LibraryDb extends Dexie {
           delete pack.search;
         });
       });
+    // The tablet's enrollment with a clinic server.
+    this.version(3).stores({ settings: 'key' });
   }
 }

@@ -1,7 +1,8 @@
+import clinic from '../../locales/en/clinic.json';
 import common from '../../locales/en/common.json';
 import library from '../../locales/en/library.json';
 import packs from '../../locales/en/packs.json';
 import pwa from '../../locales/en/pwa.json';
 
 /** English strings: the fallback, and the source of the typed translation keys. */
-export const en = { common, library, packs, pwa };
+export const en = { common, library, packs, pwa, clinic };

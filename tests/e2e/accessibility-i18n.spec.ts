@@ -73,6 +73,9 @@ describe.each(['phone', 'tablet'] as const)('on a %s', (size) => {
     await page.goto(`${server.url}/#/packs`);
     await page.locator('.pack').first().waitFor();
     expect(await seriousViolations(page)).toEqual([]);
+    await page.goto(`${server.url}/#/clinic`);
+    await page.locator('#clinic-heading').waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
     await page.context().close();
   });
 });

@@ -38,4 +38,32 @@ describe('the app served by the clinic server', () => {
     expect(await page.locator('.hit-title').first().textContent()).toMatch(/snake/i);
     await context.close();
   });
+
+  it("enrolls the tablet from the link in the admin's QR code, and remembers it", async () => {
+    const response = await server.fetch('/api/admin/enrollment-codes', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${server.adminToken}` },
+    });
+    const { code } = (await response.json()) as { code: string };
+    const context = await newContext(browser, 'phone');
+    const page = await context.newPage();
+
+    await page.goto(`${server.url}/#/enroll?code=WRONG-CODE`);
+    await page.getByLabel('Name of this tablet').fill('Ward 3 tablet');
+    await page.getByRole('button', { name: 'Enroll this tablet' }).click();
+    expect(await page.getByRole('alert').textContent()).toMatch(/code/i);
+
+    await page.goto(`${server.url}/#/enroll?code=${code}`);
+    await page.reload();
+    await page.getByLabel('Name of this tablet').fill('Ward 3 tablet');
+    await page.getByRole('button', { name: 'Enroll this tablet' }).click();
+    await page.getByRole('status').filter({ hasText: 'Ward 3 tablet' }).waitFor();
+
+    const devices = await server.fetch('/api/admin/devices', { headers: { authorization: `Bearer ${server.adminToken}` } });
+    const { devices: list } = (await devices.json()) as { devices: { name: string }[] };
+    expect(list.map((d) => d.name)).toEqual(['Ward 3 tablet']);
+    await page.reload();
+    await page.getByRole('status').filter({ hasText: 'Ward 3 tablet' }).waitFor();
+    await context.close();
+  });
 });

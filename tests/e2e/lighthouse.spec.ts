@@ -25,6 +25,7 @@ describe('Lighthouse accessibility', () => {
     ['packs', '/?lang=en#/packs'],
     ['library in Arabic', '/?lang=ar#/?q=malaria'],
     ['packs in Arabic', '/?lang=ar#/packs'],
+    ['clinic server', '/?lang=en#/clinic'],
   ])('scores 100 on the %s screen', async (_name, path) => {
     const result = await lighthouse(`${server.url}${path}`, {
       port: DEBUG_PORT,

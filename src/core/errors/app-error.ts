@@ -17,6 +17,10 @@ export const ERROR_CODES = [
   'storage/quota-exceeded',
   'storage/failed',
   'network/failed',
+  'clinic/invalid-code',
+  'clinic/server-error',
+  'prompt/too-long',
+  'outbox/empty-answer',
   'unknown',
 ] as const;
 const KNOWN = new Set<string>(ERROR_CODES);
