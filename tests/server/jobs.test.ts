@@ -133,6 +133,23 @@ describe('question jobs', () => {
     }
   });
 
+  it('ends a completion-profile answer at the stop sequences the app sends', async () => {
+    const prompt = 'Question: fever in a child.\nAnswer:';
+    const free = question({ prompt, options: { maxTokens: 32, temperature: 0 } });
+    await tablet.submit(free);
+    const [freeDone] = (await pullUntil(tablet, (jobs) => jobs.some((j) => j.id === free.id && j.status === 'done'))).filter(
+      (j) => j.id === free.id && j.status === 'done',
+    );
+    // Stop at the first character the unconstrained (greedy, so identical) answer produced after its first.
+    const stopAt = freeDone!.answer!.slice(1, 2);
+    const stopped = question({ prompt, options: { maxTokens: 32, temperature: 0, stop: [stopAt] } });
+    await tablet.submit(stopped);
+    const received = await pullUntil(tablet, (jobs) => jobs.some((j) => j.id === stopped.id && j.status === 'done'));
+    const answer = received.find((j) => j.id === stopped.id && j.status === 'done')!.answer!;
+    expect(answer).not.toContain(stopAt);
+    expect(answer.length).toBeLessThan(freeDone!.answer!.length);
+  });
+
   it('treats the same id sent twice as one job, whatever the second body says', async () => {
     const job = question();
     const first = await tablet.submit(job);

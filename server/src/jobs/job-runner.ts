@@ -139,6 +139,7 @@ export class JobRunner {
     const options = {
       maxTokens: request.options?.maxTokens ?? DEFAULT_MAX_TOKENS,
       temperature: request.options?.temperature,
+      stop: request.options?.stop,
       signal,
     };
     const ignore = () => {};

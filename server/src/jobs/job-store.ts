@@ -9,7 +9,7 @@ export interface JobRequest {
   question: string;
   messages?: ChatMessage[];
   prompt?: string;
-  options?: { maxTokens?: number; temperature?: number };
+  options?: { maxTokens?: number; temperature?: number; stop?: string[] };
   /** Age band, sex, …: kept as sent, for the app's own use. */
   context?: Record<string, unknown>;
 }

@@ -21,6 +21,8 @@ export const submitBodySchema = {
       properties: {
         maxTokens: { type: 'integer', minimum: 1, maximum: 8192 },
         temperature: { type: 'number', minimum: 0, maximum: 2 },
+        // Base models prompted with demonstrations go on writing examples unless told where to stop.
+        stop: { type: 'array', items: { type: 'string', minLength: 1, maxLength: 40 }, maxItems: 4 },
       },
       additionalProperties: false,
     },
