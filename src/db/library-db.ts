@@ -1,5 +1,7 @@
 import Dexie, { type Table } from 'dexie';
+import type { OutboxItem } from '../core/outbox/outbox-item';
 import type { Excerpt, PackManifest } from '../core/pack/pack-schema';
+import type { ChatMessage, PromptSource } from '../core/prompt/build-prompt';
 import type { PackSearchMeta, PostingList } from '../core/search/index-builder';
 
 export interface InstalledPack {
@@ -35,6 +37,29 @@ export interface Settings {
   clinic: ClinicConnection;
 }
 
+/**
+ * How far this tablet has read the clinic server's job feed (a checkpoint of another device is void).
+ * A row of `settings` under its own type: in `Settings`, every `get('clinic')` would have to narrow.
+ */
+export interface FeedCheckpointRow {
+  key: 'feedCheckpoint';
+  value: { deviceId: string; seq: number };
+}
+
+/** The prompt the app built around a question: chat messages or a completion prompt, and its sources. */
+export interface OutboxPrompt {
+  messages?: ChatMessage[];
+  prompt?: string;
+  stop?: string[];
+  sources?: PromptSource[];
+}
+
+/** A question in the outbox, with what it takes to send it again after a restart. */
+export interface OutboxRow extends OutboxItem {
+  prompt?: OutboxPrompt;
+  options?: { maxTokens?: number; temperature?: number };
+}
+
 export interface SettingRow<K extends keyof Settings = keyof Settings> {
   key: K;
   value: Settings[K];
@@ -57,6 +82,7 @@ export class LibraryDb extends Dexie {
   excerpts!: Table<StoredExcerpt, [string, number]>;
   postings!: Table<StoredPosting, [string, string]>;
   settings!: Table<SettingRow, keyof Settings>;
+  outbox!: Table<OutboxRow, string>;
 
   constructor(name = DB_NAME) {
     super(name);
@@ -78,5 +104,7 @@ export class LibraryDb extends Dexie {
       });
     // The tablet's enrollment with a clinic server.
     this.version(3).stores({ settings: 'key' });
+    // Questions waiting for an answer, kept across restarts; found again by the server's job id.
+    this.version(4).stores({ outbox: 'id, jobId, state, createdAt' });
   }
 }

@@ -1,0 +1,118 @@
+import { createOutboxItem, dueForSend } from '../core/outbox/outbox-item';
+import { type Clock, type OutboxEvent, transition } from '../core/outbox/transition';
+import type { FeedCheckpointRow, LibraryDb, OutboxPrompt, OutboxRow } from './library-db';
+
+export interface NewQuestion {
+  question: string;
+  prompt?: OutboxPrompt;
+  options?: OutboxRow['options'];
+  now: number;
+}
+
+/** Writes the question to the outbox; the app sends nothing before this resolves. */
+export async function addQuestion(db: LibraryDb, { question, prompt, options, now }: NewQuestion): Promise<OutboxRow> {
+  const row: OutboxRow = {
+    ...createOutboxItem({ id: crypto.randomUUID(), question, now }),
+    ...(prompt ? { prompt } : {}),
+    ...(options ? { options } : {}),
+  };
+  await db.outbox.add(row);
+  return row;
+}
+
+export interface Applied {
+  item: OutboxRow;
+  changed: boolean;
+}
+
+/** Read, transition and write in one transaction, so a feed page and a POST response cannot overwrite each other. */
+export function applyEvent(db: LibraryDb, id: string, event: OutboxEvent, clock: Clock): Promise<Applied | undefined> {
+  return db.transaction('rw', db.outbox, async () => {
+    const item = await db.outbox.get(id);
+    return item && (await save(db, item, event, clock));
+  });
+}
+
+async function save(db: LibraryDb, item: OutboxRow, event: OutboxEvent, clock: Clock): Promise<Applied> {
+  const next = transition(item, event, clock);
+  if (next === item) return { item, changed: false };
+  await db.outbox.put(next);
+  return { item: next, changed: true };
+}
+
+/** Every question, oldest first. */
+export function listItems(db: LibraryDb): Promise<OutboxRow[]> {
+  return db.outbox.orderBy('createdAt').toArray();
+}
+
+export async function deleteItem(db: LibraryDb, id: string): Promise<void> {
+  await db.outbox.delete(id);
+}
+
+/** On app start: whatever was sending or answering in the last session is in flight no more. */
+export function recoverAfterCrash(db: LibraryDb, clock: Clock): Promise<number> {
+  return applyToActive(db, { type: 'crashed' }, clock);
+}
+
+/** Gives up sends and answers past their deadline, so they are sent again. */
+export function expireOverdue(db: LibraryDb, clock: Clock): Promise<number> {
+  return applyToActive(db, { type: 'tick' }, clock);
+}
+
+async function applyToActive(db: LibraryDb, event: OutboxEvent, clock: Clock): Promise<number> {
+  return db.transaction('rw', db.outbox, async () => {
+    const active = await db.outbox.where('state').anyOf('sending', 'answering').toArray();
+    let changed = 0;
+    for (const item of active) if ((await save(db, item, event, clock)).changed) changed += 1;
+    return changed;
+  });
+}
+
+/** Queued items whose time has come, oldest first. */
+export async function dueItems(db: LibraryDb, now: number): Promise<OutboxRow[]> {
+  return dueForSend(await db.outbox.where('state').equals('queued').toArray(), now);
+}
+
+/** Questions still waiting: queued, sending or answering. */
+export function openItems(db: LibraryDb): Promise<OutboxRow[]> {
+  return db.outbox.where('state').anyOf('queued', 'sending', 'answering').toArray();
+}
+
+function checkpoints(db: LibraryDb) {
+  return db.table<FeedCheckpointRow, FeedCheckpointRow['key']>('settings');
+}
+
+/** Where to pull this device's job feed from: 0 for a device the stored checkpoint is not about. */
+export async function feedCheckpoint(db: LibraryDb, deviceId: string): Promise<number> {
+  const row = await checkpoints(db).get('feedCheckpoint');
+  return row?.value.deviceId === deviceId ? row.value.seq : 0;
+}
+
+export interface JobUpdate {
+  jobId: string;
+  event: OutboxEvent;
+}
+
+/**
+ * Applies a feed page to the items with those job ids and moves the checkpoint past it, together: a
+ * crash in between would otherwise skip the page or apply it twice. Returns the items that changed.
+ */
+export function applyFeedPage(
+  db: LibraryDb,
+  updates: readonly JobUpdate[],
+  checkpoint: FeedCheckpointRow['value'],
+  clock: Clock,
+): Promise<OutboxRow[]> {
+  return db.transaction('rw', db.outbox, db.settings, async () => {
+    const changed: OutboxRow[] = [];
+    for (const { jobId, event } of updates) {
+      // Jobs of deleted questions, or of a job a retry replaced, match nothing.
+      const item = await db.outbox.where('jobId').equals(jobId).first();
+      if (!item) continue;
+      const applied = await save(db, item, event, clock);
+      if (applied.changed) changed.push(applied.item);
+    }
+    await checkpoints(db).put({ key: 'feedCheckpoint', value: checkpoint });
+    return changed;
+  });
+}
