@@ -9,7 +9,6 @@ export type Lang = (typeof LANGS)[number];
 export const PHRASE_CUES = [
   // General danger signs and what goes with them.
   'convulsions',
-  'non-seizure-attack',
   'cannot-drink',
   'drinks-poorly',
   'poor-feeding',
@@ -17,7 +16,6 @@ export const PHRASE_CUES = [
   'lethargic',
   'moves-only-stimulated',
   'altered-consciousness',
-  'not-confusion',
   'loss-of-consciousness',
   'fainted',
   // Breathing.
@@ -32,7 +30,6 @@ export const PHRASE_CUES = [
   'sunken-eyes',
   'pinch-very-slow',
   'shock',
-  'not-shock',
   'cold-hands',
   'weak-pulse',
   'slow-capillary-refill',
@@ -51,6 +48,7 @@ export const PHRASE_CUES = [
   'epigastric-pain',
   'eclampsia',
   'pre-eclampsia',
+  'severe-pre-eclampsia',
   'high-blood-pressure',
   'foul-discharge',
   'membranes-ruptured',
@@ -66,7 +64,8 @@ export const PHRASE_CUES = [
   'first-day',
   'yellow-palms-soles',
   'umbilicus',
-  'spreading-redness',
+  'redness',
+  'spreading',
   // Nutrition.
   'sam',
   'sam-complication',
@@ -75,12 +74,13 @@ export const PHRASE_CUES = [
   'snake',
   'paralysis',
   'burn',
-  'burning-sensation',
   'burn-face',
   'burn-large',
   'smoke-inhalation',
   'head-injury',
   'suicidal',
+  // Phrases that look like a danger sign and are not: "asthma attack", "confused about the dose".
+  'look-alike',
   // Common complaints that are not danger signs: they end a negation ("no fever lethargic").
   'symptom',
   // Words that place a number: "RR 64", "temp 39", "sat 85%", "MUAC 105 mm", "BP 160/110".
@@ -127,7 +127,8 @@ export type Cue = PhraseCue | ComputedCue;
 /**
  * One language's words. Phrases are written as people type them and folded like the text (no accents,
  * lower case). In a phrase: `a|b` either word, `word*` any word starting so, `=word` exactly (no typo
- * forgiven), `word?` optional, `{name}` any alternative of `classes[name]`, `#` any number.
+ * forgiven), `word?` optional, `(some words|other words)` either phrase, `{name}` any phrase of
+ * `classes[name]`, `#` any number. A `?` after a group or class makes it optional too.
  */
 export interface Lexicon {
   cues: Partial<Record<PhraseCue, readonly string[]>>;
@@ -142,10 +143,12 @@ export interface Lexicon {
   listJoiners: readonly string[];
   /** Function words of this language that are negators in another: Portuguese "no" means "in the". */
   notNegators?: readonly string[];
+  /** Words only this language has, to apply notNegators when the hint is missing or wrong. */
+  markers?: readonly string[];
   /** Units of time in days: "days" 1, "mois" 30. */
   timeUnits: Record<string, number>;
-  /** Unit words that carry their own count, in days: Arabic "شهرين" (two months). */
-  countedUnits?: Record<string, number>;
+  /** Unit words that carry their own count: Arabic "شهرين" (two months) is [2, 30.4]. */
+  countedUnits?: Record<string, readonly [count: number, unitDays: number]>;
   /** Small numbers written as words. */
   numbers: Record<string, number>;
 }

@@ -2,10 +2,6 @@ import { editDistance } from '../search/fuzzy';
 import { normalize, type Token } from './tokens';
 
 type Mode = 'plain' | 'exact' | 'prefix';
-interface Word {
-  text: string;
-  mode: Mode;
-}
 /** Ids of the words one position of a phrase accepts, or any number. */
 type Slot = readonly number[] | 'number';
 
@@ -32,7 +28,7 @@ const SINGLE_WORD = /^[\p{L}\p{N}]+$/u;
 const ARABIC_CLITICS = [/^[وف](.{2,})$/, /^[بلك](.{2,})$/, /^ال(.{2,})$/, /^لل(.{2,})$/];
 
 /** An Arabic word with and without its joined prefixes: "والتشنج" is also "التشنج" and "تشنج". */
-export function arabicVariants(word: string): string[] {
+function arabicVariants(word: string): string[] {
   if (!ARABIC.test(word)) return [word];
   const forms = [word];
   for (let i = 0; i < forms.length && forms.length < 8; i++) {
@@ -49,18 +45,41 @@ function wordsOf(text: string): string[] {
   return normalize(text).match(/\p{L}+|\d+(?:[.,]\d+)?/gu) ?? [];
 }
 
-/** Every word sequence a phrase stands for, with classes and optional words expanded. */
-export function expandPhrase(pattern: string, classes: Record<string, readonly string[]> = {}): string[][] {
+/** Splits at each separator outside parentheses: a phrase into its parts, a group into its phrases. */
+function splitOutside(text: string, separator: RegExp): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let current = '';
+  for (const ch of text) {
+    if (ch === '(') depth++;
+    if (ch === ')') depth--;
+    if (depth === 0 && separator.test(ch)) {
+      parts.push(current);
+      current = '';
+    } else {
+      current += ch;
+    }
+  }
+  if (depth !== 0) throw new Error(`Unbalanced parentheses in "${text}"`);
+  parts.push(current);
+  return parts;
+}
+
+/** Every word sequence a phrase stands for, with classes, groups and optional parts expanded. */
+function expandPhrase(pattern: string, classes: Record<string, readonly string[]> = {}): string[][] {
   let sequences: string[][] = [[]];
-  for (const chunk of pattern.trim().split(/\s+/)) {
+  for (const chunk of splitOutside(pattern.trim(), /\s/).filter(Boolean)) {
     const optional = chunk.length > 1 && chunk.endsWith('?');
     const body = optional ? chunk.slice(0, -1) : chunk;
     const className = /^\{(.+)\}$/.exec(body)?.[1];
+    const group = /^\((.+)\)$/.exec(body)?.[1];
     let options: string[][];
     if (className !== undefined) {
       const alternatives = classes[className];
       if (!alternatives) throw new Error(`Unknown phrase class {${className}} in "${pattern}"`);
       options = alternatives.flatMap((a) => expandPhrase(a, classes));
+    } else if (group !== undefined) {
+      options = splitOutside(group, /\|/).flatMap((a) => expandPhrase(a, classes));
     } else if (/[|*=#]/.test(body)) {
       options = [[body]];
     } else {
@@ -74,13 +93,13 @@ export function expandPhrase(pattern: string, classes: Record<string, readonly s
 
 /** Phrases of many languages, found in a text word by word with small typos forgiven. */
 export class PhraseIndex<T> {
-  private readonly words: Word[] = [];
+  /** Folded text of each word, by id. */
+  private readonly words: string[] = [];
   private readonly wordIds = new Map<string, number>();
   private readonly exact = new Map<string, number[]>();
   private readonly prefixes = new Map<string, number[]>();
   private readonly fuzzyWords = new Map<string, number[]>();
   private readonly fuzzyStems = new Map<string, number[]>();
-  private readonly phrases: Phrase<T>[] = [];
   private readonly byFirstWord = new Map<number, Phrase<T>[]>();
   private readonly byFirstNumber: Phrase<T>[] = [];
 
@@ -88,9 +107,8 @@ export class PhraseIndex<T> {
   add(pattern: string, tag: T, classes?: Record<string, readonly string[]>): void {
     for (const sequence of expandPhrase(pattern, classes)) {
       const slots = sequence.map((slot) => this.slot(slot, pattern));
-      const words = slots.flatMap((s) => (s === 'number' ? [] : s.map((id) => this.words[id]!.text)));
+      const words = slots.flatMap((s) => (s === 'number' ? [] : s.map((id) => this.words[id]!)));
       const phrase: Phrase<T> = { tag, slots, words };
-      this.phrases.push(phrase);
       const first = slots[0]!;
       if (first === 'number') this.byFirstNumber.push(phrase);
       else for (const id of first) push(this.byFirstWord, id, phrase);
@@ -138,7 +156,7 @@ export class PhraseIndex<T> {
     const key = `${mode}:${text}`;
     const known = this.wordIds.get(key);
     if (known !== undefined) return known;
-    const id = this.words.push({ text, mode }) - 1;
+    const id = this.words.push(text) - 1;
     this.wordIds.set(key, id);
     const fuzzy = LATIN.test(text) && text.length >= MIN_FUZZY;
     if (mode === 'prefix') {
@@ -146,6 +164,9 @@ export class PhraseIndex<T> {
       if (fuzzy) push(this.fuzzyStems, text[0]!, id);
     } else {
       push(this.exact, text, id);
+      // "الوعي" is also "وعي", so it meets "للوعي" and "بوعي" once their prefixes are off.
+      const bare = /^ال(.{3,})$/.exec(text)?.[1];
+      if (bare) push(this.exact, bare, id);
       if (fuzzy && mode === 'plain') push(this.fuzzyWords, `${text[0]}${text.length}`, id);
     }
     return id;
@@ -157,13 +178,14 @@ export class PhraseIndex<T> {
       for (const id of this.exact.get(form) ?? []) ids.add(id);
       for (let k = 1; k <= form.length; k++) for (const id of this.prefixes.get(form.slice(0, k)) ?? []) ids.add(id);
     }
-    if (!LATIN.test(token) || token.length < MIN_FUZZY) return ids;
+    // A word some phrase spells exactly is no typo ("prenant" is French, not a misspelt "pregnant").
+    if (!LATIN.test(token) || token.length < MIN_FUZZY || this.exact.has(token)) return ids;
     for (let length = token.length - 1; length <= token.length + 1; length++) {
       for (const id of this.fuzzyWords.get(`${token[0]}${length}`) ?? []) {
-        if (editDistance(token, this.words[id]!.text, 1) <= 1) ids.add(id);
+        if (editDistance(token, this.words[id]!, 1) <= 1) ids.add(id);
       }
     }
-    for (const id of this.fuzzyStems.get(token[0]!) ?? []) if (nearPrefix(token, this.words[id]!.text)) ids.add(id);
+    for (const id of this.fuzzyStems.get(token[0]!) ?? []) if (nearPrefix(token, this.words[id]!)) ids.add(id);
     return ids;
   }
 }

@@ -35,8 +35,7 @@ export function normalize(text: string): string {
 
 // A number (with its comparator, decimal, ratio and unit sign), a run of letters, or punctuation that
 // ends a clause. Letters and digits are split ("RR64", "3yo", "10.5cm"), unlike words() in text/.
-const TOKEN =
-  /([<>≥≤])?[ \t]*(\d+(?:[.,]\d+)?)(?:[ \t]*\/[ \t]*(\d+(?:[.,]\d+)?))?([ \t]*[%°])?|\p{L}+|[.;!?,\n\r،؛؟]/gu;
+const TOKEN = /([<>≥≤])?[ \t]*(\d+(?:[.,]\d+)?)(?:[ \t]*\/[ \t]*(\d+(?:[.,]\d+)?))?([ \t]*[%°])?|\p{L}+|[.;!?,\n\r،؛؟]/gu;
 const CLAUSE_END = /^[.;!?,\n\r،؛؟]$/u;
 const numberOf = (digits: string): number => Number(digits.replace(',', '.'));
 
