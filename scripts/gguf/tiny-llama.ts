@@ -29,7 +29,7 @@ export const TINY_LLAMA_SIZES: Record<TinyLlamaSize, TinyLlamaOptions> = {
     heads: 4,
     headsKv: 2,
     feedForward: 128,
-    contextLength: 512,
+    contextLength: 4096,
     seed: 1,
   },
   bench: {

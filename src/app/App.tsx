@@ -4,6 +4,8 @@ import { LanguagePicker } from '../components/LanguagePicker';
 import { ProgressBar } from '../components/ProgressBar';
 import type { AppErrorData } from '../core/errors/app-error';
 import { library } from '../db/library';
+import { recoverAfterCrash } from '../db/outbox-store';
+import { AskScreen } from '../features/ask/AskScreen';
 import { ClinicScreen } from '../features/clinic/ClinicScreen';
 import { DocumentScreen } from '../features/library/DocumentScreen';
 import { LibraryScreen } from '../features/library/LibraryScreen';
@@ -11,6 +13,7 @@ import { ensureDemoPack } from '../features/packs/demo-pack';
 import { PacksScreen } from '../features/packs/PacksScreen';
 import { PwaStatus } from '../features/pwa/PwaStatus';
 import { useErrorMessage } from '../i18n/use-error-message';
+import { createOutboxSync } from '../sync/outbox-sync';
 import { useOnline } from './use-online';
 import { hrefOf, useRoute } from './use-route';
 
@@ -25,6 +28,20 @@ export function App() {
   useEffect(() => {
     if (route.name === 'library') setSearch({ query: route.query, source: route.source });
   }, [route]);
+
+  useEffect(() => {
+    // Once per app start: whatever was in flight before is queued again, then the outbox is sent as the network allows.
+    const { db } = library();
+    const sync = createOutboxSync({ db });
+    let active = true;
+    recoverAfterCrash(db, { now: Date.now(), random: Math.random })
+      .catch(() => 0)
+      .then(() => active && sync.start());
+    return () => {
+      active = false;
+      sync.stop();
+    };
+  }, []);
 
   useEffect(() => {
     ensureDemoPack(library().db, (fraction) => setDemo({ fraction })).then(
@@ -49,6 +66,9 @@ export function App() {
           >
             {t('nav.library')}
           </a>
+          <a href={hrefOf({ name: 'ask' })} aria-current={route.name === 'ask' ? 'page' : undefined}>
+            {t('nav.ask')}
+          </a>
           <a href={hrefOf({ name: 'packs' })} aria-current={route.name === 'packs' ? 'page' : undefined}>
             {t('nav.packs')}
           </a>
@@ -71,6 +91,8 @@ export function App() {
       <main id="main" tabIndex={-1}>
         {route.name === 'packs' ? (
           <PacksScreen />
+        ) : route.name === 'ask' ? (
+          <AskScreen />
         ) : route.name === 'clinic' ? (
           <ClinicScreen code={route.code} />
         ) : route.name === 'document' ? (

@@ -1,3 +1,4 @@
+import ask from '../../locales/en/ask.json';
 import clinic from '../../locales/en/clinic.json';
 import common from '../../locales/en/common.json';
 import library from '../../locales/en/library.json';
@@ -5,4 +6,4 @@ import packs from '../../locales/en/packs.json';
 import pwa from '../../locales/en/pwa.json';
 
 /** English strings: the fallback, and the source of the typed translation keys. */
-export const en = { common, library, packs, pwa, clinic };
+export const en = { common, library, packs, pwa, clinic, ask };

@@ -44,6 +44,7 @@ const SEND_CONCURRENCY = 8;
 const FEED_PAGE = 500;
 /** A timer never fires sooner than this, so a clock skewed into the past cannot spin. */
 const MIN_DELAY_MS = 1_000;
+const NEW_QUESTION_DELAY_MS = 1_000;
 
 export function createOutboxSync(options: OutboxSyncOptions): OutboxSync {
   const { db, pollMs = 5_000 } = options;
@@ -119,6 +120,12 @@ export function createOutboxSync(options: OutboxSyncOptions): OutboxSync {
       .catch(() => undefined);
   }
 
+  // A new question wakes the sync a moment later: long enough for the ask screen to claim it for a
+  // live answer, soon enough that a question asked with the server out of reach is posted when it returns.
+  function onQuestionAdded(): void {
+    setTimeout(trigger, NEW_QUESTION_DELAY_MS);
+  }
+
   function onVisible(): void {
     if (doc?.visibilityState === 'visible') trigger();
   }
@@ -130,6 +137,7 @@ export function createOutboxSync(options: OutboxSyncOptions): OutboxSync {
       started = true;
       win?.addEventListener('online', trigger);
       doc?.addEventListener('visibilitychange', onVisible);
+      db.outbox.hook('creating', onQuestionAdded);
       trigger();
     },
     stop() {
@@ -137,6 +145,7 @@ export function createOutboxSync(options: OutboxSyncOptions): OutboxSync {
       clearTimeout(timer);
       win?.removeEventListener('online', trigger);
       doc?.removeEventListener('visibilitychange', onVisible);
+      db.outbox.hook('creating').unsubscribe(onQuestionAdded);
     },
   };
 }

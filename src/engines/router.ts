@@ -1,0 +1,40 @@
+import type { AnswerEngine, EngineId } from './engine';
+
+/** auto: the best engine at hand; device: never leave the tablet; clinic: the clinic server, else wait for it. */
+export type EnginePolicy = 'auto' | 'device' | 'clinic';
+
+export const ENGINE_POLICIES: readonly EnginePolicy[] = ['auto', 'device', 'clinic'];
+
+/** The engines each policy tries, in order. None available under `clinic` means: queue the question. */
+export const POLICY_ORDER: Readonly<Record<EnginePolicy, readonly EngineId[]>> = {
+  auto: ['on-device', 'clinic', 'excerpts-only'],
+  device: ['on-device', 'excerpts-only'],
+  clinic: ['clinic'],
+};
+
+/**
+ * The first engine of the policy's order that is present and available, or undefined when none is (the
+ * question waits in the outbox for the clinic server). Engines are asked one at a time, in order.
+ */
+export async function chooseEngine(policy: EnginePolicy, engines: readonly AnswerEngine[]): Promise<AnswerEngine | undefined> {
+  for (const id of POLICY_ORDER[policy]) {
+    const engine = engines.find((e) => e.id === id);
+    if (engine && (await engine.available().catch(() => false))) return engine;
+  }
+  return undefined;
+}
+
+const POLICY_KEY = 'answerPolicy';
+
+export function loadPolicy(storage: Pick<Storage, 'getItem'> | undefined = globalThis.localStorage): EnginePolicy {
+  const value = storage?.getItem(POLICY_KEY);
+  return ENGINE_POLICIES.find((p) => p === value) ?? 'auto';
+}
+
+export function savePolicy(policy: EnginePolicy, storage: Pick<Storage, 'setItem'> | undefined = globalThis.localStorage): void {
+  try {
+    storage?.setItem(POLICY_KEY, policy);
+  } catch {
+    // Private mode or a full disk: the choice lasts for this session only.
+  }
+}

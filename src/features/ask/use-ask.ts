@@ -1,0 +1,183 @@
+import { useCallback, useRef, useState } from 'react';
+import { type AppErrorData, toErrorData } from '../../core/errors/app-error';
+import type { Clock, OutboxEvent } from '../../core/outbox/transition';
+import { buildPrompt, type PatientContext } from '../../core/prompt/build-prompt';
+import { assessUrgency } from '../../core/triage/match';
+import { clinicConnection } from '../../db/clinic-connection';
+import { library } from '../../db/library';
+import type { StoredExcerpt } from '../../db/library-db';
+import { searchLibrary } from '../../db/library-queries';
+import { addQuestion, applyEvent } from '../../db/outbox-store';
+import { createClinicEngine } from '../../engines/clinic-engine';
+import { type AnswerEngine, EngineError, type EngineId } from '../../engines/engine';
+import { excerptsOnlyEngine } from '../../engines/excerpts-only-engine';
+import { chooseEngine, type EnginePolicy } from '../../engines/router';
+
+/** Excerpts retrieved for a question: the prompt's numbered sources. */
+const EXCERPTS = 5;
+const TOKEN_BUDGET = 2048;
+const MAX_ANSWER_TOKENS = 512;
+/** Stream chunks are saved to the outbox at most this often, not one write per token. */
+const SAVE_EVERY_MS = 250;
+
+export interface AskInput {
+  question: string;
+  context: PatientContext;
+  /** Words the triage reads besides the question (the age band and pregnancy, as the user sees them). */
+  contextText: string;
+  language: string;
+  policy: EnginePolicy;
+}
+
+export type AskOutcome =
+  /** Retrieving, saving, choosing an engine. */
+  | 'preparing'
+  | 'streaming'
+  | 'answered'
+  /** The user stopped the stream: what came is kept, marked incomplete (the item is cancelled). */
+  | 'stopped'
+  /** The stream broke: the item is back in the queue with the partial answer. */
+  | 'interrupted'
+  /** No engine can answer now: the item waits for the clinic server. */
+  | 'queued'
+  /** No model: the excerpts are the answer. */
+  | 'excerpts-only'
+  | 'failed';
+
+export interface AskResult {
+  itemId?: string;
+  urgent: boolean;
+  signs: string[];
+  excerpts: StoredExcerpt[];
+  outcome: AskOutcome;
+  engine?: EngineId;
+  /** The policy was "this tablet only" and the tablet has no model. */
+  noDeviceModel?: boolean;
+  /** Excerpts shown now, and the question still waits for the clinic server. */
+  stillQueued?: boolean;
+  text: string;
+  model?: string;
+  error?: AppErrorData;
+}
+
+const clock = (): Clock => ({ now: Date.now(), random: Math.random });
+
+export function defaultEngines(): AnswerEngine[] {
+  // No on-device engine yet: web-llm or wllama plugs in here.
+  return [createClinicEngine({ connection: () => clinicConnection(library().db) }), excerptsOnlyEngine];
+}
+
+/** Triage, retrieval, the outbox and the chosen engine, in that order, for one question at a time. */
+export function useAsk(engines: readonly AnswerEngine[]) {
+  const [result, setResult] = useState<AskResult | undefined>();
+  const abort = useRef<AbortController | undefined>(undefined);
+
+  // Leaving the screen does not stop an answer: it goes on into the outbox, and the history shows it.
+  const stop = useCallback(() => abort.current?.abort(), []);
+
+  const ask = useCallback(
+    async (input: AskInput) => {
+      abort.current?.abort();
+      const controller = new AbortController();
+      abort.current = controller;
+      const { db, store } = library();
+      const update = (changes: Partial<AskResult>) => {
+        if (abort.current === controller || changes.outcome === 'stopped') setResult((r) => (r ? { ...r, ...changes } : r));
+      };
+
+      // Danger signs first, before anything that can wait or fail.
+      const { urgent, signs } = assessUrgency([input.contextText, input.question].filter(Boolean).join('. '), input.language);
+      setResult({ urgent, signs, excerpts: [], outcome: 'preparing', text: '' });
+
+      try {
+        const found = await searchLibrary(db, store, input.question, { limit: EXCERPTS }).catch(() => ({ hits: [] }));
+        const excerpts = found.hits.map((h) => h.excerpt);
+        update({ excerpts });
+        const prompt = buildPrompt({
+          question: input.question,
+          context: input.context,
+          excerpts,
+          language: input.language,
+          profile: 'chat',
+          tokenBudget: TOKEN_BUDGET,
+        });
+        // Saved before anything is sent: the question survives a crash or a lost connection.
+        const item = await addQuestion(db, {
+          question: input.question.trim(),
+          prompt: { messages: prompt.messages, sources: prompt.sources },
+          options: { maxTokens: MAX_ANSWER_TOKENS },
+          now: Date.now(),
+        });
+        update({ itemId: item.id, excerpts: excerpts.slice(0, prompt.sources.length) });
+
+        const engine = await chooseEngine(input.policy, engines);
+        const noDeviceModel = input.policy === 'device' && engine?.id !== 'on-device';
+        if (!engine) return update({ outcome: 'queued' });
+        if (engine.id === 'excerpts-only') {
+          if (input.policy === 'device') {
+            // Never to leave this tablet: not for the outbox sync to post to the clinic server.
+            await applyEvent(db, item.id, { type: 'send-started', engine: engine.id }, clock());
+            await applyEvent(db, item.id, { type: 'cancel' }, clock());
+            return update({ outcome: 'excerpts-only', engine: engine.id, noDeviceModel });
+          }
+          // Waits in the queue for the clinic server; the excerpts meanwhile.
+          return update({ outcome: 'excerpts-only', engine: engine.id, stillQueued: true });
+        }
+
+        const started = await applyEvent(db, item.id, { type: 'send-started', engine: engine.id }, clock());
+        // The outbox sync took it first: it is answered as a job.
+        if (!started?.changed) return update({ outcome: 'queued' });
+        update({ outcome: 'streaming', engine: engine.id });
+
+        let pending = '';
+        let text = '';
+        let saving = Promise.resolve();
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const save = (event: OutboxEvent) => {
+          saving = saving.then(() => applyEvent(db, item.id, event, clock()).then(() => undefined));
+          return saving;
+        };
+        const flushChunks = () => {
+          clearTimeout(timer);
+          timer = undefined;
+          if (pending) save({ type: 'stream-chunk', text: pending });
+          pending = '';
+        };
+        try {
+          const answer = await engine.answer(
+            { messages: prompt.messages, maxTokens: MAX_ANSWER_TOKENS },
+            (piece) => {
+              text += piece;
+              pending += piece;
+              update({ text });
+              timer ??= setTimeout(flushChunks, SAVE_EVERY_MS);
+            },
+            controller.signal,
+          );
+          flushChunks();
+          if (answer.finishReason === 'aborted') {
+            // Stop keeps what came, as an incomplete answer: `cancel` keeps the partial answer and ends the item.
+            await save({ type: 'cancel' });
+            return update({ outcome: 'stopped', text: answer.text, model: answer.model });
+          }
+          await save({ type: 'stream-completed', answer: answer.text, model: answer.model });
+          update({ outcome: answer.text.trim() ? 'answered' : 'failed', text: answer.text, model: answer.model });
+        } catch (error) {
+          flushChunks();
+          if (error instanceof EngineError && error.kind === 'network-failed' && error.reason) {
+            await save({ type: 'network-failed', reason: error.reason });
+            return update({ outcome: 'interrupted' });
+          }
+          // A refused token or request: back in the queue, where the outbox sync reports the server's answer.
+          await save({ type: 'crashed' });
+          return update({ outcome: 'queued' });
+        }
+      } catch (error) {
+        update({ outcome: 'failed', error: toErrorData(error) });
+      }
+    },
+    [engines],
+  );
+
+  return { result, ask, stop };
+}

@@ -1,0 +1,98 @@
+import { createHash, X509Certificate } from 'node:crypto';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { limitConcurrency } from '../../server/src/inference/concurrency';
+import { createLlamaEngine } from '../../server/src/inference/llama-engine';
+import { tinyModelPath } from '../fixtures/tiny-model';
+import { startTestServer, type TestServer } from '../server/support/test-server';
+import { launchBrowser, newContext } from './support/browser';
+import { distDir } from './support/dist';
+
+// A real clinic server answering with real llama.cpp on a generated random-weight model: the answers
+// are gibberish, so these tests check the flow (streaming, queueing, exactly-once), not the wording.
+let server: TestServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  const engine = await createLlamaEngine({ modelPath: await tinyModelPath(), parallel: 2, threads: 1 });
+  server = await startTestServer({
+    args: ['--static-dir', distDir()],
+    engine: limitConcurrency(engine, { parallel: 2, queueLimit: 16, timeoutMs: 60_000 }),
+  });
+  const pin = createHash('sha256')
+    .update(new X509Certificate(server.cert).publicKey.export({ type: 'spki', format: 'der' }))
+    .digest('base64');
+  browser = await launchBrowser([`--ignore-certificate-errors-spki-list=${pin}`]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** Opens the app from the clinic server and enrolls it, as a health worker does with the admin's code. */
+async function enrolledTablet(): Promise<Page> {
+  const response = await server.fetch('/api/admin/enrollment-codes', {
+    method: 'POST',
+    headers: { authorization: `Bearer ${server.adminToken}` },
+  });
+  const { code } = (await response.json()) as { code: string };
+  const page = await (await newContext(browser, 'tablet')).newPage();
+  await page.goto(`${server.url}/#/enroll?code=${code}`);
+  await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+  await page.getByLabel('Name of this tablet').fill('Ward tablet');
+  await page.getByRole('button', { name: 'Enroll this tablet' }).click();
+  await page.getByRole('status').filter({ hasText: 'Ward tablet' }).waitFor();
+  await page.goto(`${server.url}/#/ask`);
+  return page;
+}
+
+async function ask(page: Page, question: string) {
+  await page.getByLabel('Question', { exact: true }).fill(question);
+  await page.getByRole('button', { name: 'Ask', exact: true }).click();
+}
+
+function jobsOnServer(question: string): number {
+  return (
+    server.ctx.db.prepare("SELECT COUNT(*) AS n FROM jobs WHERE json_extract(request, '$.question') = ?").get(question) as { n: number }
+  ).n;
+}
+
+describe('asking a question', () => {
+  it('streams an answer from the clinic server, with the excerpts it used', async () => {
+    const page = await enrolledTablet();
+    await ask(page, 'How much ORS for a child with diarrhoea and some dehydration?');
+    await page.getByText('Answered by the clinic server', { exact: false }).first().waitFor({ timeout: 60_000 });
+    const answer = await page.locator('.ask-result').textContent();
+    expect(answer?.length).toBeGreaterThan(0);
+    expect(await page.locator('.ask-result .hit').count()).toBeGreaterThan(0);
+    await page.context().close();
+  });
+
+  it('keeps a question asked offline across a reload, and answers it once when back online', async () => {
+    const page = await enrolledTablet();
+    const question = 'What is the dose of amoxicillin for pneumonia in a 3 year old?';
+    await page.context().setOffline(true);
+    await ask(page, question);
+    await page.getByText('Queued: it will be answered', { exact: false }).waitFor();
+    await page.reload();
+    await page.locator('.ask-history-item', { hasText: question }).getByText('Queued').waitFor();
+    expect(jobsOnServer(question)).toBe(0);
+
+    await page.context().setOffline(false);
+    await page
+      .locator('.ask-history-item', { hasText: question })
+      .locator('.ask-meta', { hasText: /· Answered$/ })
+      .waitFor({ timeout: 60_000 });
+    expect(jobsOnServer(question)).toBe(1);
+    await page.context().close();
+  });
+
+  it('flags danger signs at once, with the network off', async () => {
+    const page = await enrolledTablet();
+    await page.context().setOffline(true);
+    await ask(page, 'Child 2 years with convulsions, cannot drink, very sleepy. What to do?');
+    expect(await page.getByRole('alert').filter({ hasText: 'refer urgently' }).count()).toBe(1);
+    await page.context().close();
+  });
+});
