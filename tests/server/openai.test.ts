@@ -1,6 +1,7 @@
 import OpenAI from 'openai';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { TINY_LLAMA_SIZES } from '../../scripts/gguf/tiny-llama';
 import { limitConcurrency } from '../../server/src/inference/concurrency';
 import type { GenerationResult, InferenceEngine } from '../../server/src/inference/engine';
 import { createLlamaEngine } from '../../server/src/inference/llama-engine';
@@ -180,7 +181,7 @@ describe('OpenAI-compatible API', () => {
     const client = openaiClient(server, API_KEY);
     const models = await client.models.list();
     expect(models.data.map((m) => m.id)).toEqual([modelId]);
-    expect(models.data[0]).toMatchObject({ object: 'model', owned_by: 'local', max_model_len: 512 });
+    expect(models.data[0]).toMatchObject({ object: 'model', owned_by: 'local', max_model_len: TINY_LLAMA_SIZES.tiny.contextLength });
 
     const completion = await client.chat.completions.create({
       model: 'meditron',

@@ -2,6 +2,7 @@ import { createServer } from 'node:net';
 import type OpenAI from 'openai';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { TINY_LLAMA_SIZES } from '../../scripts/gguf/tiny-llama';
 import { type Config, loadConfig } from '../../server/src/config';
 import { limitConcurrency } from '../../server/src/inference/concurrency';
 import { createEngine } from '../../server/src/inference/create-engine';
@@ -91,7 +92,7 @@ describe('answering through an upstream OpenAI-compatible server', () => {
     const response = await front.server.fetch('/v1/models', { headers: { authorization: `Bearer ${front.token}` } });
     expect(await response.json()).toMatchObject({
       object: 'list',
-      data: [{ id: modelId, object: 'model', owned_by: 'local', max_model_len: 512 }],
+      data: [{ id: modelId, object: 'model', owned_by: 'local', max_model_len: TINY_LLAMA_SIZES.tiny.contextLength }],
     });
   });
 
