@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { BACKOFF, backoffDelay } from '../../src/core/outbox/backoff';
 import { createOutboxItem, dueForSend, type OutboxItem } from '../../src/core/outbox/outbox-item';
 import { applies, type Clock, OUTBOX_TIMEOUTS, type OutboxEvent, transition } from '../../src/core/outbox/transition';
+import { seededRandom } from '../fixtures/random';
 
 const NOW = 1_000_000;
 const clock: Clock = { now: NOW, random: () => 0.5 };
@@ -253,18 +254,6 @@ type Op =
   | { kind: 'post'; itemId: string; jobId: string; attempt: number }
   | { kind: 'stream'; itemId: string; jobId: string; attempt: number; chunks: string[]; answer: string };
 
-/** Deterministic [0, 1) numbers from a seed (mulberry32). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Question jobs as the clinic server keeps them: by id (the idempotency key), each change taking the next seq. */
 class SimServer {
   readonly jobs = new Map<string, Job>();
@@ -351,7 +340,7 @@ function simulate(
   seed: number,
   { step = transition, idempotentServer = true, live: streams = true }: SimOptions = {},
 ): { violation?: string; stats: SimStats } {
-  const random = prng(seed);
+  const random = seededRandom(seed);
   const pick = <T>(list: readonly T[]): T | undefined => list[Math.floor(random() * list.length)];
   const server = new SimServer(idempotentServer);
   const items = new Map<string, OutboxItem>();

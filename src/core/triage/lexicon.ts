@@ -2,6 +2,27 @@
 export const LANGS = ['en', 'fr', 'es', 'pt', 'ar', 'sw'] as const;
 export type Lang = (typeof LANGS)[number];
 
+/** Cues that place numbers and ages ("RR 64", "temp 39", "5 days old"): never negated, never a finding. */
+export const HELPER_CUES = [
+  // Words that place a number: "RR 64", "temp 39", "sat 85%", "MUAC 105 mm", "BP 160/110".
+  'kw-resp-rate',
+  'kw-breaths',
+  'kw-temperature',
+  'kw-degrees',
+  'kw-spo2',
+  'kw-muac',
+  'kw-bp',
+  'kw-capillary-refill',
+  'kw-gcs',
+  'more-than',
+  'non-temperature-unit',
+  // Words that say a number is an age: "aged", "old", "baby of", and that it is not: "for", "since".
+  'age-before',
+  'age-after',
+  'person',
+  'duration',
+] as const;
+
 /**
  * What a phrase says. Most cues are one finding ("convulsions"); some are context ("pregnancy"), or
  * words the number parsers look for ("kw-resp-rate" before "RR 64"). Rules in signs.ts combine them.
@@ -83,23 +104,7 @@ export const PHRASE_CUES = [
   'look-alike',
   // Common complaints that are not danger signs: they end a negation ("no fever lethargic").
   'symptom',
-  // Words that place a number: "RR 64", "temp 39", "sat 85%", "MUAC 105 mm", "BP 160/110".
-  'kw-resp-rate',
-  'kw-breaths',
-  'kw-temperature',
-  'kw-degrees',
-  'kw-spo2',
-  'kw-muac',
-  'kw-bp',
-  'kw-capillary-refill',
-  'kw-gcs',
-  'more-than',
-  'non-temperature-unit',
-  // Words that say a number is an age: "aged", "old", "baby of", and that it is not: "for", "since".
-  'age-before',
-  'age-after',
-  'person',
-  'duration',
+  ...HELPER_CUES,
 ] as const;
 export type PhraseCue = (typeof PHRASE_CUES)[number];
 

@@ -1,5 +1,5 @@
 import { type Span, type TimeWords, timeSpans, youngestAge } from './age';
-import { type Cue, LANGS, type Lang, type PhraseCue } from './lexicon';
+import { type Cue, HELPER_CUES, LANGS, type Lang, type PhraseCue } from './lexicon';
 import { isNegated } from './negation';
 import { type Occurrence, type Phrase, PhraseIndex } from './phrases';
 import { EXCEPTIONS, LEXICONS, SIGNS, type Sign } from './signs';
@@ -16,24 +16,7 @@ export interface Assessment {
 type FunctionWord = 'negator' | 'post-negator' | 'breaker' | 'joiner';
 type Tag = { kind: 'cue'; cue: PhraseCue } | { kind: FunctionWord };
 
-/** Cues that place numbers and ages: never negated, never a finding. */
-const HELPERS: ReadonlySet<PhraseCue> = new Set<PhraseCue>([
-  'kw-resp-rate',
-  'kw-breaths',
-  'kw-temperature',
-  'kw-degrees',
-  'kw-spo2',
-  'kw-muac',
-  'kw-bp',
-  'kw-capillary-refill',
-  'kw-gcs',
-  'more-than',
-  'non-temperature-unit',
-  'age-before',
-  'age-after',
-  'person',
-  'duration',
-]);
+const HELPERS: ReadonlySet<PhraseCue> = new Set<PhraseCue>(HELPER_CUES);
 /** Context, not findings: "to prevent postpartum haemorrhage" still negates the haemorrhage. */
 const CONTEXT: ReadonlySet<PhraseCue> = new Set<PhraseCue>([
   'pregnancy',
