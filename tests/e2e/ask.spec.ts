@@ -1,4 +1,8 @@
 import { createHash, X509Certificate } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { limitConcurrency } from '../../server/src/inference/concurrency';
@@ -12,17 +16,15 @@ import { distDir } from './support/dist';
 // are gibberish, so these tests check the flow (streaming, queueing, exactly-once), not the wording.
 let server: TestServer;
 let browser: Browser;
+let engine: Awaited<ReturnType<typeof createLlamaEngine>>;
 
 beforeAll(async () => {
-  const engine = await createLlamaEngine({ modelPath: await tinyModelPath(), parallel: 2, threads: 1 });
+  engine = await createLlamaEngine({ modelPath: await tinyModelPath(), parallel: 2, threads: 1 });
   server = await startTestServer({
     args: ['--static-dir', distDir()],
     engine: limitConcurrency(engine, { parallel: 2, queueLimit: 16, timeoutMs: 60_000 }),
   });
-  const pin = createHash('sha256')
-    .update(new X509Certificate(server.cert).publicKey.export({ type: 'spki', format: 'der' }))
-    .digest('base64');
-  browser = await launchBrowser([`--ignore-certificate-errors-spki-list=${pin}`]);
+  browser = await launchBrowser([`--ignore-certificate-errors-spki-list=${pinOf(server)}`]);
 });
 
 afterAll(async () => {
@@ -30,20 +32,27 @@ afterAll(async () => {
   await server?.close();
 });
 
+/** Chromium trusts exactly the server's key, as a tablet that installed the clinic's CA trusts it. */
+function pinOf(clinic: TestServer): string {
+  return createHash('sha256')
+    .update(new X509Certificate(clinic.cert).publicKey.export({ type: 'spki', format: 'der' }))
+    .digest('base64');
+}
+
 /** Opens the app from the clinic server and enrolls it, as a health worker does with the admin's code. */
-async function enrolledTablet(): Promise<Page> {
-  const response = await server.fetch('/api/admin/enrollment-codes', {
+async function enrolledTablet(on: Browser = browser, clinic: TestServer = server): Promise<Page> {
+  const response = await clinic.fetch('/api/admin/enrollment-codes', {
     method: 'POST',
-    headers: { authorization: `Bearer ${server.adminToken}` },
+    headers: { authorization: `Bearer ${clinic.adminToken}` },
   });
   const { code } = (await response.json()) as { code: string };
-  const page = await (await newContext(browser, 'tablet')).newPage();
-  await page.goto(`${server.url}/#/enroll?code=${code}`);
+  const page = await (await newContext(on, 'tablet')).newPage();
+  await page.goto(`${clinic.url}/#/enroll?code=${code}`);
   await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
   await page.getByLabel('Name of this tablet').fill('Ward tablet');
   await page.getByRole('button', { name: 'Enroll this tablet' }).click();
   await page.getByRole('status').filter({ hasText: 'Ward tablet' }).waitFor();
-  await page.goto(`${server.url}/#/ask`);
+  await page.goto(`${clinic.url}/#/ask`);
   return page;
 }
 
@@ -52,9 +61,9 @@ async function ask(page: Page, question: string) {
   await page.getByRole('button', { name: 'Ask', exact: true }).click();
 }
 
-function jobsOnServer(question: string): number {
+function jobsOnServer(question: string, clinic: TestServer = server): number {
   return (
-    server.ctx.db.prepare("SELECT COUNT(*) AS n FROM jobs WHERE json_extract(request, '$.question') = ?").get(question) as { n: number }
+    clinic.ctx.db.prepare("SELECT COUNT(*) AS n FROM jobs WHERE json_extract(request, '$.question') = ?").get(question) as { n: number }
   ).n;
 }
 
@@ -95,4 +104,37 @@ describe('asking a question', () => {
     expect(await page.getByRole('alert').filter({ hasText: 'refer urgently' }).count()).toBe(1);
     await page.context().close();
   });
+
+  it('puts a question back in the queue with its partial answer when the server dies mid-answer, then answers it once', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'meditron-clinic-restart-'));
+    const port = await freePort();
+    const start = () => startTestServer({ args: ['--static-dir', distDir()], engine, dataDir, port });
+    const first = await start();
+    // Same data directory, same certificate: the restarted server is the one the tablet knows.
+    const tabletBrowser = await launchBrowser([`--ignore-certificate-errors-spki-list=${pinOf(first)}`]);
+    const page = await enrolledTablet(tabletBrowser, first);
+    const question = 'Child with cough and fast breathing, what antibiotic and for how long?';
+    await ask(page, question);
+    await page.waitForFunction(() => (document.querySelector('.ask-answer-text')?.textContent ?? '').length > 0);
+    await first.close(); // Every open connection is cut, the answer's stream with it.
+
+    await page.getByText('The connection broke', { exact: false }).first().waitFor();
+    const item = page.locator('.ask-history-item', { hasText: question });
+    await item.locator('.ask-meta', { hasText: /· Queued$/ }).waitFor();
+
+    const second = await start();
+    await item.locator('.ask-meta', { hasText: /· Answered$/ }).waitFor({ timeout: 60_000 });
+    expect(jobsOnServer(question, second)).toBe(1);
+    await tabletBrowser.close();
+    await second.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
 });
+
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as { port: number };
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}

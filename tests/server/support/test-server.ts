@@ -33,6 +33,8 @@ export interface TestServerOptions {
   engine?: InferenceEngine | null;
   /** Reuse a data directory (to restart a server on the same data). */
   dataDir?: string;
+  /** A fixed port, to restart a server where tablets already know it; default: any free port. */
+  port?: number;
 }
 
 /** A real clinic server on loopback over HTTPS, with a temporary data directory. */
@@ -44,7 +46,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const tls = await ensureLocalCertificate(dataDir);
   const ctx: ServerContext = { config, db, engine: options.engine ?? null, adminToken };
   const app = await build(ctx, { https: tls });
-  await app.listen({ host: '127.0.0.1', port: 0 });
+  await app.listen({ host: '127.0.0.1', port: options.port ?? 0 });
   const port = (app.server.address() as { port: number }).port;
   const url = `https://127.0.0.1:${port}`;
   const dispatcher = new Agent({ connect: { ca: tls.caCert } });
