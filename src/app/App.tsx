@@ -14,6 +14,7 @@ import { PacksScreen } from '../features/packs/PacksScreen';
 import { PwaStatus } from '../features/pwa/PwaStatus';
 import { useErrorMessage } from '../i18n/use-error-message';
 import { createOutboxSync } from '../sync/outbox-sync';
+import { announceAnswers, clearAnswerBadge } from './answer-notice';
 import { useOnline } from './use-online';
 import { hrefOf, useRoute } from './use-route';
 
@@ -27,12 +28,13 @@ export function App() {
 
   useEffect(() => {
     if (route.name === 'library') setSearch({ query: route.query, source: route.source });
+    if (route.name === 'ask') clearAnswerBadge();
   }, [route]);
 
   useEffect(() => {
     // Once per app start: whatever was in flight before is queued again, then the outbox is sent as the network allows.
     const { db } = library();
-    const sync = createOutboxSync({ db });
+    const sync = createOutboxSync({ db, onFlushed: ({ answered }) => answered > 0 && void announceAnswers(answered) });
     let active = true;
     recoverAfterCrash(db, { now: Date.now(), random: Math.random })
       .catch(() => 0)

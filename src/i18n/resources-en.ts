@@ -4,6 +4,7 @@ import common from '../../locales/en/common.json';
 import library from '../../locales/en/library.json';
 import packs from '../../locales/en/packs.json';
 import pwa from '../../locales/en/pwa.json';
+import signs from '../../locales/en/signs.json';
 
 /** English strings: the fallback, and the source of the typed translation keys. */
-export const en = { common, library, packs, pwa, clinic, ask };
+export const en = { common, library, packs, pwa, clinic, ask, signs };

@@ -19,6 +19,8 @@ export interface OutboxSyncOptions {
   window?: EventTarget;
   /** Where `visibilitychange` comes from: `document` in the app, none in Node. */
   document?: EventTarget & { visibilityState: string };
+  /** After each flush started by a trigger (online, timer, a new question): to tell the user what arrived. */
+  onFlushed?: (result: FlushResult) => void;
 }
 
 export interface FlushResult {
@@ -116,7 +118,13 @@ export function createOutboxSync(options: OutboxSyncOptions): OutboxSync {
   function trigger(): void {
     // A flush that failed (storage, say) is tried again at the next wake-up or trigger.
     flush()
-      .then(schedule, () => schedule(undefined))
+      .then(
+        (result) => {
+          options.onFlushed?.(result);
+          return schedule(result);
+        },
+        () => schedule(undefined),
+      )
       .catch(() => undefined);
   }
 

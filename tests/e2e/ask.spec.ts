@@ -101,7 +101,9 @@ describe('asking a question', () => {
     const page = await enrolledTablet();
     await page.context().setOffline(true);
     await ask(page, 'Child 2 years with convulsions, cannot drink, very sleepy. What to do?');
-    expect(await page.getByRole('alert').filter({ hasText: 'refer urgently' }).count()).toBe(1);
+    const banner = page.getByRole('alert').filter({ hasText: 'refer urgently' });
+    expect(await banner.count()).toBe(1);
+    expect(await banner.textContent()).toMatch(/convulsions/i);
     await page.context().close();
   });
 

@@ -1,3 +1,4 @@
+import type { ParseKeys } from 'i18next';
 import { useId, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PatientContext } from '../../core/prompt/build-prompt';
@@ -14,6 +15,12 @@ const AGE_BANDS = ['newborn', 'infant', 'child', 'olderChild', 'adult', 'olderAd
 type AgeBand = (typeof AGE_BANDS)[number];
 
 /** Ask a question: danger signs first, then an answer from the best engine at hand, and the history. */
+/** A danger sign's id (e.g. "imci.convulsions") as words in the UI language; the id if none is written. */
+function useSignLabel(): (id: string) => string {
+  const { t } = useTranslation('signs');
+  return (id) => t(id as ParseKeys<'signs'>, { defaultValue: id });
+}
+
 export function AskScreen() {
   const { t, i18n } = useTranslation('ask');
   const engines = useMemo(defaultEngines, []);
@@ -128,6 +135,7 @@ function linksOf(excerpts: readonly StoredExcerpt[]): SourceLink[] {
 
 function AskResultView({ result }: { result: AskResult }) {
   const { t } = useTranslation('ask');
+  const signLabel = useSignLabel();
   const errorMessage = useErrorMessage();
   const sources = linksOf(result.excerpts);
   const showAnswer = result.text !== '' && result.outcome !== 'excerpts-only';
@@ -138,7 +146,11 @@ function AskResultView({ result }: { result: AskResult }) {
           <p>
             <strong>{t('urgentTitle')}</strong>
           </p>
-          <p>{t('urgentSigns', { signs: result.signs.join(', ') })}</p>
+          <ul>
+            {result.signs.map((id) => (
+              <li key={id}>{signLabel(id)}</li>
+            ))}
+          </ul>
         </div>
       ) : null}
       {result.noDeviceModel ? <p className="notice notice-warning">{t('noDeviceModel')}</p> : null}
