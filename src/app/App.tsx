@@ -34,7 +34,7 @@ export function App() {
   useEffect(() => {
     // Once per app start: whatever was in flight before is queued again, then the outbox is sent as the network allows.
     const { db } = library();
-    const sync = createOutboxSync({ db, onFlushed: ({ answered }) => answered > 0 && void announceAnswers(answered) });
+    const sync = createOutboxSync({ db, window, document, onFlushed: ({ answered }) => answered > 0 && void announceAnswers(answered) });
     let active = true;
     recoverAfterCrash(db, { now: Date.now(), random: Math.random })
       .catch(() => 0)

@@ -1,7 +1,15 @@
 import { cleanupOutdatedCaches, createHandlerBoundToURL, type PrecacheEntry, precacheAndRoute } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
+import { LibraryDb } from '../db/library-db';
+import { OUTBOX_SYNC_TAG } from '../sync/background-sync';
+import { createOutboxSync } from '../sync/outbox-sync';
 
 declare let self: ServiceWorkerGlobalScope & { __WB_MANIFEST: Array<PrecacheEntry | string> };
+
+/** Background Sync's event (not in TypeScript's WebWorker library). */
+interface SyncEvent extends ExtendableEvent {
+  readonly tag: string;
+}
 
 // The app shell and the demo pack; the list is injected by vite-plugin-pwa at build time.
 precacheAndRoute(self.__WB_MANIFEST);
@@ -21,4 +29,10 @@ self.addEventListener('message', (event) => {
 // Take over open pages right away, so the first visit is already offline-capable.
 self.addEventListener('activate', (event) => {
   event.waitUntil(self.clients.claim());
+});
+
+// The network came back while the app may be closed: send the outbox's questions and collect answers.
+self.addEventListener('sync', (event) => {
+  const sync = event as SyncEvent;
+  if (sync.tag === OUTBOX_SYNC_TAG) sync.waitUntil(createOutboxSync({ db: new LibraryDb() }).flush());
 });

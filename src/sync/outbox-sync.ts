@@ -15,9 +15,9 @@ export interface OutboxSyncOptions {
   timeoutMs?: number;
   /** How often the feed is pulled while answers are awaited (default 5 s). */
   pollMs?: number;
-  /** Where `online` comes from: `window` in the app, none in Node. */
+  /** Where `online` comes from: `window` in the page; none in the service worker or Node. */
   window?: EventTarget;
-  /** Where `visibilitychange` comes from: `document` in the app, none in Node. */
+  /** Where `visibilitychange` comes from: `document` in the page; none in the service worker or Node. */
   document?: EventTarget & { visibilityState: string };
   /** After each flush started by a trigger (online, timer, a new question): to tell the user what arrived. */
   onFlushed?: (result: FlushResult) => void;
@@ -54,8 +54,8 @@ export function createOutboxSync(options: OutboxSyncOptions): OutboxSync {
   const random = options.random ?? Math.random;
   const clock = (): Clock => ({ now: now(), random });
   const client: JobsClientOptions = { fetch: options.fetch ?? fetchJson, timeoutMs: options.timeoutMs ?? 30_000 };
-  const win = options.window ?? (typeof window === 'undefined' ? undefined : window);
-  const doc = options.document ?? (typeof document === 'undefined' ? undefined : document);
+  // Passed in by the page; the service worker and Node have neither.
+  const { window: win, document: doc } = options;
 
   let running: Promise<FlushResult> | undefined;
   let started = false;

@@ -131,6 +131,41 @@ describe('asking a question', () => {
     await second.close();
     rmSync(dataDir, { recursive: true, force: true });
   });
+
+  it('lets the service worker send a queued question through Background Sync, with the app closed', async () => {
+    const page = await enrolledTablet();
+    const question = 'How should zinc be given to an infant with diarrhoea?';
+    await page.context().setOffline(true);
+    await ask(page, question);
+    await page
+      .locator('.ask-history-item', { hasText: question })
+      .locator('.ask-meta', { hasText: /· Queued$/ })
+      .waitFor();
+    const tags = await page.evaluate(async () => {
+      const registration = (await navigator.serviceWorker.ready) as ServiceWorkerRegistration & { sync: { getTags(): Promise<string[]> } };
+      return registration.sync.getTags();
+    });
+    expect(tags).toContain('outbox');
+
+    // Close the app: only the service worker can send the question now. Chromium fires the sync event
+    // when the network returns; CDP fires it on demand, so the test does not wait on the browser's timing.
+    const cdp = await page.context().newCDPSession(page);
+    const registrations: { registrationId: string; scopeURL: string }[] = [];
+    cdp.on('ServiceWorker.workerRegistrationUpdated', (e) => registrations.push(...e.registrations));
+    await cdp.send('ServiceWorker.enable');
+    await expect.poll(() => registrations.length).toBeGreaterThan(0);
+    await page.goto('about:blank');
+    await page.context().setOffline(false);
+    expect(jobsOnServer(question)).toBe(0);
+    await cdp.send('ServiceWorker.dispatchSyncEvent', {
+      origin: server.url,
+      registrationId: registrations[0]!.registrationId,
+      tag: 'outbox',
+      lastChance: false,
+    });
+    await expect.poll(() => jobsOnServer(question), { timeout: 30_000 }).toBe(1);
+    await page.context().close();
+  });
 });
 
 async function freePort(): Promise<number> {

@@ -12,6 +12,7 @@ import { createClinicEngine } from '../../engines/clinic-engine';
 import { type AnswerEngine, EngineError, type EngineId } from '../../engines/engine';
 import { excerptsOnlyEngine } from '../../engines/excerpts-only-engine';
 import { chooseEngine, type EnginePolicy } from '../../engines/router';
+import { requestBackgroundSync } from '../../sync/background-sync';
 
 /** Excerpts retrieved for a question: the prompt's numbered sources. */
 const EXCERPTS = 5;
@@ -108,6 +109,7 @@ export function useAsk(engines: readonly AnswerEngine[]) {
           options: { maxTokens: MAX_ANSWER_TOKENS },
           now: Date.now(),
         });
+        void requestBackgroundSync();
         update({ itemId: item.id, excerpts: excerpts.slice(0, prompt.sources.length) });
 
         const engine = await chooseEngine(input.policy, engines);
