@@ -1,11 +1,10 @@
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LanguagePicker } from '../components/LanguagePicker';
 import { ProgressBar } from '../components/ProgressBar';
 import type { AppErrorData } from '../core/errors/app-error';
 import { library } from '../db/library';
 import { recoverAfterCrash } from '../db/outbox-store';
-import { AskScreen } from '../features/ask/AskScreen';
 import { ClinicScreen } from '../features/clinic/ClinicScreen';
 import { DocumentScreen } from '../features/library/DocumentScreen';
 import { LibraryScreen } from '../features/library/LibraryScreen';
@@ -17,6 +16,10 @@ import { createOutboxSync } from '../sync/outbox-sync';
 import { announceAnswers, clearAnswerBadge } from './answer-notice';
 import { useOnline } from './use-online';
 import { hrefOf, useRoute } from './use-route';
+
+// The ask screen carries the danger-sign word lists and prompt strings: loaded when first opened
+// (and precached, so it opens offline), not before the library is usable.
+const AskScreen = lazy(() => import('../features/ask/AskScreen').then((m) => ({ default: m.AskScreen })));
 
 export function App() {
   const { t } = useTranslation('common');
@@ -94,7 +97,9 @@ export function App() {
         {route.name === 'packs' ? (
           <PacksScreen />
         ) : route.name === 'ask' ? (
-          <AskScreen />
+          <Suspense fallback={<p className="hint">{t('loading')}</p>}>
+            <AskScreen />
+          </Suspense>
         ) : route.name === 'clinic' ? (
           <ClinicScreen code={route.code} />
         ) : route.name === 'document' ? (
