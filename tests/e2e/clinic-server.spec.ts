@@ -49,9 +49,14 @@ describe('the app served by the clinic server', () => {
     const page = await context.newPage();
 
     await page.goto(`${server.url}/#/enroll?code=WRONG-CODE`);
+    await page.locator('#clinic-heading').waitFor();
+    expect(await page.getByLabel('Enrollment code').inputValue()).toBe('WRONG-CODE');
     await page.getByLabel('Name of this tablet').fill('Ward 3 tablet');
     await page.getByRole('button', { name: 'Enroll this tablet' }).click();
-    expect(await page.getByRole('alert').textContent()).toMatch(/code/i);
+    await page
+      .getByRole('alert')
+      .filter({ hasText: /code was refused/i })
+      .waitFor({ timeout: 60_000 });
 
     await page.goto(`${server.url}/#/enroll?code=${code}`);
     await page.reload();
