@@ -8,7 +8,8 @@ import Dexie from 'dexie';
 import { fetch as undiciFetch } from 'undici';
 import { limitConcurrency } from '../../server/src/inference/concurrency';
 import { createLlamaEngine } from '../../server/src/inference/llama-engine';
-import type { JobsFetch, ServerJob } from '../../src/api/jobs-client';
+import type { ClinicFetch } from '../../src/api/clinic-request';
+import type { ServerJob } from '../../src/api/jobs-client';
 import { saveClinicConnection } from '../../src/db/clinic-connection';
 import { LibraryDb } from '../../src/db/library-db';
 import { addQuestion, listItems } from '../../src/db/outbox-store';
@@ -36,7 +37,7 @@ try {
   await saveClinicConnection(db, { origin: server.url, deviceId, deviceName: 'bench tablet', token, enrolledAt: new Date().toISOString() });
 
   let online = false;
-  const fetch: JobsFetch = (url, init) =>
+  const fetch: ClinicFetch = (url, init) =>
     online ? undiciFetch(url, { ...init, dispatcher: server.dispatcher }) : Promise.reject(new TypeError('fetch failed'));
   // Backoff without jitter's wait, so the bench measures sending and answering, not the backoff.
   const sync = createOutboxSync({ db, fetch, random: () => 0 });

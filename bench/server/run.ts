@@ -2,6 +2,7 @@
 // streaming clients. The same generated GGUF (tens of MB, random weights) is run by node-llama-cpp
 // directly and through the server's SSE in the same process, alternately, so load on this shared
 // machine hits both alike. Prints progress to stderr and, as its last line, one JSON object.
+import { availableParallelism } from 'node:os';
 import { getLlama, LlamaCompletion, type LlamaContextSequence } from 'node-llama-cpp';
 import { Agent, fetch } from 'undici';
 import { limitConcurrency } from '../../server/src/inference/concurrency';
@@ -14,7 +15,8 @@ const PROMPT = 'A child of three years has had fever for two days and is breathi
 const MAX_TOKENS = 128;
 const ROUNDS = 6;
 const CLIENTS = 200;
-const THREADS = 2;
+// The server's default: a core left for Node's event loop (see llama-engine.ts).
+const THREADS = Math.max(1, availableParallelism() - 1);
 // Both sides get the same context: size, threads, and parallel sequences (the server's slots).
 const CONTEXT = { contextSize: 1024, threads: THREADS };
 const PARALLEL = 4;

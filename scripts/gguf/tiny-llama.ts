@@ -15,23 +15,32 @@ export interface TinyLlamaOptions {
   feedForward: number;
   contextLength: number;
   seed: number;
+  /** Without one, llama.cpp and the clinic server treat it as a base model (as Meditron-3's are). */
+  chatTemplate: boolean;
 }
 
-export type TinyLlamaSize = 'tiny' | 'bench';
+export type TinyLlamaSize = 'tiny' | 'base' | 'bench';
 
-/** `tiny` (about 0.6 MB) for tests; `bench` (about 90 MB) is big enough for throughput figures to mean something. */
+const TINY: TinyLlamaOptions = {
+  name: 'meditron-field-test-tiny',
+  vocabSize: 512,
+  embedding: 64,
+  layers: 2,
+  heads: 4,
+  headsKv: 2,
+  feedForward: 128,
+  contextLength: 4096,
+  seed: 1,
+  chatTemplate: true,
+};
+
+/**
+ * `tiny` (about 0.6 MB) for tests, and `base`, the same without a chat template; `bench` (about 90 MB) is big
+ * enough for throughput figures to mean something.
+ */
 export const TINY_LLAMA_SIZES: Record<TinyLlamaSize, TinyLlamaOptions> = {
-  tiny: {
-    name: 'meditron-field-test-tiny',
-    vocabSize: 512,
-    embedding: 64,
-    layers: 2,
-    heads: 4,
-    headsKv: 2,
-    feedForward: 128,
-    contextLength: 4096,
-    seed: 1,
-  },
+  tiny: TINY,
+  base: { ...TINY, name: 'meditron-field-test-base', chatTemplate: false },
   bench: {
     name: 'meditron-field-test-bench',
     vocabSize: 4096,
@@ -42,6 +51,7 @@ export const TINY_LLAMA_SIZES: Record<TinyLlamaSize, TinyLlamaOptions> = {
     feedForward: 1408,
     contextLength: 2048,
     seed: 1,
+    chatTemplate: true,
   },
 };
 
@@ -243,7 +253,7 @@ export async function writeTinyLlama(path: string, options: TinyLlamaOptions): P
     'tokenizer.ggml.eot_token_id': u32(id('<|im_end|>')),
     'tokenizer.ggml.add_bos_token': { type: 'bool', value: true },
     'tokenizer.ggml.add_eos_token': { type: 'bool', value: false },
-    'tokenizer.chat_template': { type: 'string', value: CHAT_TEMPLATE },
+    ...(options.chatTemplate ? { 'tokenizer.chat_template': { type: 'string', value: CHAT_TEMPLATE } } : {}),
   };
   const controlIds = new Set(vocabulary.types.flatMap((type, i) => (type === 1 ? [] : [i])));
   await writeGguf(path, { metadata, tensors: tensors(options, controlIds) });

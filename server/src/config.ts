@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { PROMPT_PROFILES, type PromptProfile } from '../../src/core/prompt/prompt-target';
 
 /** Every option, as a flag and as an environment variable; `--help` prints this table. */
 const OPTIONS = {
@@ -16,6 +17,12 @@ const OPTIONS = {
   'models-dir': { env: 'MEDITRON_MODELS_DIR', help: 'directory of model files mirrored to tablets (default: DATA/models)' },
   cert: { env: 'MEDITRON_CERT', help: 'TLS certificate (PEM); default: a local CA and certificate made once in DATA/tls' },
   key: { env: 'MEDITRON_KEY', help: 'TLS private key (PEM) for --cert' },
+  'prompt-profile': {
+    env: 'MEDITRON_PROMPT_PROFILE',
+    help: 'how tablets prompt the model: chat, completion (base models) or auto (chat if it has a chat template)',
+    default: 'auto',
+  },
+  threads: { env: 'MEDITRON_THREADS', help: 'CPU threads for embedded llama.cpp (default: cores less one)' },
   parallel: { env: 'MEDITRON_PARALLEL', help: 'answers generated at once; more wait in a queue', default: '2' },
   'queue-limit': { env: 'MEDITRON_QUEUE_LIMIT', help: 'requests allowed to wait for a free slot before 503', default: '256' },
   'timeout-s': { env: 'MEDITRON_TIMEOUT_S', help: 'seconds one answer may take', default: '600' },
@@ -43,6 +50,8 @@ export const ConfigSchema = z
     'models-dir': z.string().optional(),
     cert: z.string().optional(),
     key: z.string().optional(),
+    'prompt-profile': z.enum(['auto', ...PROMPT_PROFILES]),
+    threads: positive.max(256).optional(),
     parallel: positive.max(64),
     'queue-limit': positive,
     'timeout-s': positive,
@@ -65,6 +74,9 @@ export interface Config {
   modelsDir: string;
   certFile?: string;
   keyFile?: string;
+  /** Undefined: as the model says (auto). */
+  promptProfile?: PromptProfile;
+  threads?: number;
   parallel: number;
   queueLimit: number;
   timeoutMs: number;
@@ -116,6 +128,8 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
     modelsDir: resolve(c['models-dir'] ?? `${dataDir}/models`),
     certFile: c.cert && resolve(c.cert),
     keyFile: c.key && resolve(c.key),
+    promptProfile: c['prompt-profile'] === 'auto' ? undefined : c['prompt-profile'],
+    threads: c.threads,
     parallel: c.parallel,
     queueLimit: c['queue-limit'],
     timeoutMs: c['timeout-s'] * 1000,

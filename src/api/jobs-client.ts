@@ -1,17 +1,6 @@
 import type { NetworkFailure, OutboxEvent } from '../core/outbox/transition';
 import type { ClinicConnection, OutboxRow } from '../db/library-db';
-
-/** The part of `fetch` the jobs client uses, so tests can pass one that trusts the clinic's own CA. */
-export type JobsFetch = (
-  url: string,
-  init: { method: string; headers: Record<string, string>; body?: string; signal: AbortSignal },
-) => Promise<{ status: number; json(): Promise<unknown> }>;
-
-export interface JobsClientOptions {
-  fetch: JobsFetch;
-  /** A request with no response by then is given up as a `timeout`. */
-  timeoutMs: number;
-}
+import { type ClinicRequestOptions, request } from './clinic-request';
 
 /** A job as the clinic server reports it (docs/api.md, Question jobs). */
 export interface ServerJob {
@@ -50,7 +39,7 @@ export function jobEvent(job: ServerJob): OutboxEvent {
 }
 
 /** Posts the item as a job under its job id; sending it again is harmless (same id, same job). */
-export async function postJob(connection: ClinicConnection, item: OutboxRow, options: JobsClientOptions): Promise<PostResult> {
+export async function postJob(connection: ClinicConnection, item: OutboxRow, options: ClinicRequestOptions): Promise<PostResult> {
   const { prompt, options: generation } = item;
   const stop = prompt?.stop;
   const body = {
@@ -85,7 +74,7 @@ export async function pullFeed(
   connection: ClinicConnection,
   since: number,
   limit: number,
-  options: JobsClientOptions,
+  options: ClinicRequestOptions,
 ): Promise<FeedResult> {
   const response = await request(connection, `/api/jobs?since=${since}&limit=${limit}`, options, { method: 'GET' });
   if ('reason' in response) return { kind: 'network-failed', reason: response.reason };
@@ -94,28 +83,4 @@ export async function pullFeed(
   const { jobs, checkpoint } = response.json as { jobs?: ServerJob[]; checkpoint?: number };
   if (!jobs || checkpoint === undefined) return { kind: 'network-failed', reason: 'http-5xx' };
   return { kind: 'page', jobs, checkpoint };
-}
-
-type Response = { status: number; json: unknown } | { reason: NetworkFailure };
-
-async function request(
-  connection: ClinicConnection,
-  path: string,
-  { fetch, timeoutMs }: JobsClientOptions,
-  init: { method: string; body?: string },
-): Promise<Response> {
-  const headers: Record<string, string> = { authorization: `Bearer ${connection.token}` };
-  if (init.body !== undefined) headers['content-type'] = 'application/json';
-  let status: number | undefined;
-  try {
-    const response = await fetch(new URL(path, connection.origin).href, { ...init, headers, signal: AbortSignal.timeout(timeoutMs) });
-    status = response.status;
-    return { status, json: await response.json() };
-  } catch (error) {
-    if ((error as { name?: string })?.name === 'TimeoutError') return { reason: 'timeout' };
-    // A body that is not JSON (a proxy's error page) still has a status that says what happened.
-    if (status !== undefined && error instanceof SyntaxError) return { status, json: {} };
-    // Offline, DNS, a reset connection: fetch, or reading the body, rejects with a TypeError.
-    return { reason: 'offline' };
-  }
 }

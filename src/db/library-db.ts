@@ -2,6 +2,7 @@ import Dexie, { type Table } from 'dexie';
 import type { OutboxItem } from '../core/outbox/outbox-item';
 import type { Excerpt, PackManifest } from '../core/pack/pack-schema';
 import type { ChatMessage, PromptSource } from '../core/prompt/build-prompt';
+import type { PromptTarget } from '../core/prompt/prompt-target';
 import type { PackSearchMeta, PostingList } from '../core/search/index-builder';
 
 export interface InstalledPack {
@@ -24,12 +25,19 @@ export interface StoredPosting extends PostingList {
 export type StoredPackSearch = PackSearchMeta;
 
 /** The clinic server this tablet is enrolled with. */
+/** The model the clinic server answers with, as it last said: the prompts queued for it are built to suit. */
+export interface ClinicModel extends PromptTarget {
+  id: string;
+}
+
 export interface ClinicConnection {
   origin: string;
   deviceId: string;
   deviceName: string;
   token: string;
   enrolledAt: string;
+  /** Learnt at each sync; absent until the server is first reached with a model. */
+  model?: ClinicModel;
 }
 
 /** Small settings kept with the library, one row a key. */

@@ -45,6 +45,11 @@ export function createClinicEngine(options: ClinicEngineOptions): AnswerEngine {
         return false;
       }
     },
+    async promptTarget() {
+      // As the server last said at a sync: asking now would hold up a question that must be saved first.
+      const model = (await options.connection().catch(() => undefined))?.model;
+      return model && { profile: model.profile, contextTokens: model.contextTokens };
+    },
     async answer(request, onText, signal) {
       const connection = await options.connection();
       if (!connection) throw new EngineError('unauthorized', 'This tablet is not enrolled with a clinic server.');

@@ -1,5 +1,6 @@
 import type { NetworkFailure } from '../core/outbox/transition';
 import type { ChatMessage } from '../core/prompt/build-prompt';
+import type { PromptTarget } from '../core/prompt/prompt-target';
 
 /** Where an answer comes from: a model on the tablet, the clinic server, or no model at all. */
 export type EngineId = 'on-device' | 'clinic' | 'excerpts-only';
@@ -30,6 +31,8 @@ export interface AnswerEngine {
   readonly id: EngineId;
   /** Whether it can answer now (a model loaded, the server enrolled and in reach, …). Never rejects. */
   available(): Promise<boolean>;
+  /** How to prompt its model, as far as it knows; none for an engine without a model. Never rejects. */
+  promptTarget?(): Promise<PromptTarget | undefined>;
   /**
    * Streams the answer: `onText` gets each new piece as it arrives. Aborting `signal` resolves with what
    * came so far (`finishReason: 'aborted'`). A failure rejects with an {@link EngineError}.

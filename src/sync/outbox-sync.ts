@@ -1,6 +1,8 @@
-import { type JobsClientOptions, type JobsFetch, jobEvent, postJob, pullFeed } from '../api/jobs-client';
+import type { ClinicFetch, ClinicRequestOptions } from '../api/clinic-request';
+import { jobEvent, postJob, pullFeed } from '../api/jobs-client';
+import { fetchClinicModel } from '../api/models-client';
 import type { Clock, OutboxEvent } from '../core/outbox/transition';
-import { clinicConnection } from '../db/clinic-connection';
+import { clinicConnection, saveClinicModel } from '../db/clinic-connection';
 import type { LibraryDb, OutboxRow } from '../db/library-db';
 import { applyEvent, applyFeedPage, dueItems, expireOverdue, feedCheckpoint, openItems } from '../db/outbox-store';
 import { nextWakeAt } from './next-wake';
@@ -10,7 +12,7 @@ export interface OutboxSyncOptions {
   now?: () => number;
   /** In [0, 1), for the backoff's jitter. */
   random?: () => number;
-  fetch?: JobsFetch;
+  fetch?: ClinicFetch;
   /** A request with no response by then is given up (default 30 s). */
   timeoutMs?: number;
   /** How often the feed is pulled while answers are awaited (default 5 s). */
@@ -53,7 +55,7 @@ export function createOutboxSync(options: OutboxSyncOptions): OutboxSync {
   const now = options.now ?? Date.now;
   const random = options.random ?? Math.random;
   const clock = (): Clock => ({ now: now(), random });
-  const client: JobsClientOptions = { fetch: options.fetch ?? fetchJson, timeoutMs: options.timeoutMs ?? 30_000 };
+  const client: ClinicRequestOptions = { fetch: options.fetch ?? fetchJson, timeoutMs: options.timeoutMs ?? 30_000 };
   // Passed in by the page; the service worker and Node have neither.
   const { window: win, document: doc } = options;
 
@@ -97,6 +99,10 @@ export function createOutboxSync(options: OutboxSyncOptions): OutboxSync {
       for (const item of changed) tally(item);
       since = page.checkpoint;
     }
+
+    // Prompts queued from now on suit the model the server runs today (a base model wants completion).
+    const model = await fetchClinicModel(connection, client);
+    if (model && JSON.stringify(model) !== JSON.stringify(connection.model)) await saveClinicModel(db, connection.deviceId, model);
     return result;
   }
 
@@ -158,7 +164,7 @@ export function createOutboxSync(options: OutboxSyncOptions): OutboxSync {
   };
 }
 
-const fetchJson: JobsFetch = (url, init) => fetch(url, init);
+const fetchJson: ClinicFetch = (url, init) => fetch(url, init);
 
 /** Runs `work` on every item, at most `limit` at a time. */
 async function eachConcurrently<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {

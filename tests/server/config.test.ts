@@ -25,6 +25,8 @@ describe('loadConfig', () => {
       modelsDir: resolve('clinic-data', 'models'),
       certFile: undefined,
       keyFile: undefined,
+      promptProfile: undefined,
+      threads: undefined,
       parallel: 2,
       queueLimit: 256,
       timeoutMs: 600_000,
@@ -43,6 +45,8 @@ describe('loadConfig', () => {
       logLevel: 'warn',
     });
     expect(load(['--port', '10443', '--parallel', '8'], env)).toMatchObject({ port: 10443, parallel: 8, dataDir: '/srv/clinic' });
+    expect(load(['--threads', '3'], { MEDITRON_THREADS: '6' })).toMatchObject({ threads: 3 });
+    expect(load(['--prompt-profile', 'completion'])).toMatchObject({ promptProfile: 'completion' });
   });
 
   it('resolves paths and normalizes the upstream URL', () => {
@@ -62,6 +66,8 @@ describe('loadConfig', () => {
     [['--api-key', 'short'], '--api-key'],
     [['--upstream', 'ftp://gpu-box/'], '--upstream'],
     [['--parallel', '0'], '--parallel'],
+    [['--threads', 'all'], '--threads'],
+    [['--prompt-profile', 'instruct'], '--prompt-profile'],
     [['--log-level', 'loud'], '--log-level'],
   ])('refuses %j, naming %s', (argv, option) => {
     expect(() => load(argv)).toThrow(ConfigError);

@@ -43,8 +43,25 @@ describe('llama.cpp engine', { timeout: 60_000 }, () => {
     await engine?.close();
   });
 
-  it('lists the model file as its one model', async () => {
-    expect(await engine.models()).toEqual([{ id: basename(modelPath, '.gguf'), ownedBy: 'local', contextLength: 512 }]);
+  it('lists the model file as its one model, prompted through its chat template', async () => {
+    expect(await engine.models()).toEqual([
+      { id: basename(modelPath, '.gguf'), ownedBy: 'local', contextLength: 512, promptProfile: 'chat' },
+    ]);
+  });
+
+  it('takes a GGUF without a chat template for a base model, to be prompted by completion', async () => {
+    const base = await createLlamaEngine({ modelPath: await tinyModelPath('base'), contextSize: 512, threads: 1 });
+    try {
+      expect((await base.models())[0]!.promptProfile).toBe('completion');
+    } finally {
+      await base.close();
+    }
+    const forced = await createLlamaEngine({ modelPath, contextSize: 512, threads: 1, promptProfile: 'completion' });
+    try {
+      expect((await forced.models())[0]!.promptProfile).toBe('completion');
+    } finally {
+      await forced.close();
+    }
   });
 
   it('streams a chat reply in chunks that add up to the final text, up to maxTokens', async () => {

@@ -181,7 +181,12 @@ describe('OpenAI-compatible API', () => {
     const client = openaiClient(server, API_KEY);
     const models = await client.models.list();
     expect(models.data.map((m) => m.id)).toEqual([modelId]);
-    expect(models.data[0]).toMatchObject({ object: 'model', owned_by: 'local', max_model_len: TINY_LLAMA_SIZES.tiny.contextLength });
+    expect(models.data[0]).toMatchObject({
+      object: 'model',
+      owned_by: 'local',
+      max_model_len: TINY_LLAMA_SIZES.tiny.contextLength,
+      prompt_profile: 'chat',
+    });
 
     const completion = await client.chat.completions.create({
       model: 'meditron',

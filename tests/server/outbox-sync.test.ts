@@ -1,14 +1,19 @@
 import 'fake-indexeddb/auto';
+import { basename } from 'node:path';
 import Dexie from 'dexie';
 import { fetch as undiciFetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { TINY_LLAMA_SIZES } from '../../scripts/gguf/tiny-llama';
 import { limitConcurrency } from '../../server/src/inference/concurrency';
 import type { InferenceEngine } from '../../server/src/inference/engine';
 import { createLlamaEngine } from '../../server/src/inference/llama-engine';
-import { type JobsFetch, postJob, type ServerJob } from '../../src/api/jobs-client';
-import { saveClinicConnection } from '../../src/db/clinic-connection';
+import type { ClinicFetch } from '../../src/api/clinic-request';
+import { postJob, type ServerJob } from '../../src/api/jobs-client';
+import { clinicConnection, saveClinicConnection } from '../../src/db/clinic-connection';
 import type { ClinicConnection, LibraryDb } from '../../src/db/library-db';
 import { addQuestion, applyEvent, listItems, recoverAfterCrash } from '../../src/db/outbox-store';
+import { createClinicEngine } from '../../src/engines/clinic-engine';
+import { askPrompt } from '../../src/features/ask/ask-prompt';
 import { createOutboxSync } from '../../src/sync/outbox-sync';
 import { openTestLibrary } from '../fixtures/library';
 import { tinyModelPath } from '../fixtures/tiny-model';
@@ -68,7 +73,7 @@ describe('outbox sync against a real clinic server', () => {
     return { db, connection };
   }
 
-  const realFetch: JobsFetch = (url, init) => undiciFetch(url, { ...init, dispatcher: server.dispatcher });
+  const realFetch: ClinicFetch = (url, init) => undiciFetch(url, { ...init, dispatcher: server.dispatcher });
 
   async function feedFromZero(token: string): Promise<ServerJob[]> {
     const response = await server.fetch('/api/jobs?since=0&limit=500', { headers: { authorization: `Bearer ${token}` } });
@@ -82,7 +87,7 @@ describe('outbox sync against a real clinic server', () => {
     const { db, connection } = await enrolledLibrary('tablet A');
     let now = 1_000_000;
     let online = false;
-    const fetch: JobsFetch = (url, init) => (online ? realFetch(url, init) : Promise.reject(new TypeError('fetch failed')));
+    const fetch: ClinicFetch = (url, init) => (online ? realFetch(url, init) : Promise.reject(new TypeError('fetch failed')));
     const sync = createOutboxSync({ db, now: () => now, random: () => 0.5, fetch });
 
     for (let i = 0; i < 5; i++) await addQuestion(db, { question: `Question ${i}: fever in a child?`, options: OPTIONS, now: now - 5 + i });
@@ -131,7 +136,7 @@ describe('outbox sync against a real clinic server', () => {
     const now = 2_000_000;
     const clock = { now, random: () => 0.5 };
     const statuses: number[] = [];
-    const fetch: JobsFetch = async (url, init) => {
+    const fetch: ClinicFetch = async (url, init) => {
       const response = await realFetch(url, init);
       if (init.method === 'POST') statuses.push(response.status);
       return response;
@@ -166,5 +171,54 @@ describe('outbox sync against a real clinic server', () => {
     expect(await sync.flush()).toEqual({ sent: 0, answered: 0, failed: 0, unauthorized: false });
     expect([...answers.values()]).toEqual([1]);
     expect(jobRows(connection.deviceId)).toBe(1);
+  });
+
+  it('learns at each sync which model the server runs and how to prompt it', async () => {
+    const { db } = await enrolledLibrary('tablet C');
+    await createOutboxSync({ db, fetch: realFetch }).flush();
+    expect((await clinicConnection(db))?.model).toEqual({
+      id: basename(await tinyModelPath(), '.gguf'),
+      profile: 'chat',
+      contextTokens: TINY_LLAMA_SIZES.tiny.contextLength,
+    });
+  });
+});
+
+describe('outbox sync against a clinic server running a base model', () => {
+  it('learns to prompt it by completion, and the queued completion prompt is answered', async () => {
+    const llama = await createLlamaEngine({ modelPath: await tinyModelPath('base'), parallel: 1, contextSize: 1024 });
+    const server = await startTestServer({ engine: limitConcurrency(llama, { parallel: 1, queueLimit: 8, timeoutMs: 60_000 }) });
+    const db = openTestLibrary('outbox-sync-base');
+    try {
+      const token = await enrollDevice(server, 'tablet B');
+      const me = (await (await server.fetch('/api/devices/me', { headers: { authorization: `Bearer ${token}` } })).json()) as {
+        deviceId: string;
+      };
+      await saveClinicConnection(db, { origin: server.url, deviceId: me.deviceId, deviceName: 'tablet B', token, enrolledAt: '' });
+      const fetch: ClinicFetch = (url, init) => undiciFetch(url, { ...init, dispatcher: server.dispatcher });
+      const sync = createOutboxSync({ db, fetch });
+      await sync.flush();
+      const target = await createClinicEngine({ connection: () => clinicConnection(db) }).promptTarget?.();
+      expect(target).toEqual({ profile: 'completion', contextTokens: 1024 });
+
+      const prompt = askPrompt(target, { question: 'Fever in a child of two?', excerpts: [], language: 'en' });
+      expect(prompt.outbox).toMatchObject({ prompt: expect.any(String), stop: expect.any(Array) });
+      expect(prompt.request.maxTokens).toBe(256);
+      await addQuestion(db, { question: 'Fever in a child of two?', prompt: prompt.outbox, options: { maxTokens: 4 }, now: Date.now() });
+      await vi.waitFor(
+        async () => {
+          await sync.flush();
+          expect((await listItems(db))[0]).toMatchObject({ state: 'answered' });
+        },
+        { timeout: 30_000, interval: 100 },
+      );
+      const job = server.ctx.db.prepare('SELECT request FROM jobs').get() as { request: string };
+      expect(JSON.parse(job.request)).toMatchObject({ prompt: prompt.outbox.prompt });
+    } finally {
+      db.close();
+      await Dexie.delete(db.name);
+      await server.close();
+      await llama.close();
+    }
   });
 });

@@ -92,8 +92,24 @@ describe('answering through an upstream OpenAI-compatible server', () => {
     const response = await front.server.fetch('/v1/models', { headers: { authorization: `Bearer ${front.token}` } });
     expect(await response.json()).toMatchObject({
       object: 'list',
-      data: [{ id: modelId, object: 'model', owned_by: 'local', max_model_len: TINY_LLAMA_SIZES.tiny.contextLength }],
+      data: [
+        { id: modelId, object: 'model', owned_by: 'local', max_model_len: TINY_LLAMA_SIZES.tiny.contextLength, prompt_profile: 'chat' },
+      ],
     });
+  });
+
+  it('passes on how to prompt the model, unless its admin says otherwise (a base model behind vLLM)', async () => {
+    const base = await chainedServer(
+      ['--upstream', `${upstream.url}/v1`, '--upstream-key', UPSTREAM_KEY, '--prompt-profile', 'completion'],
+      upstream.caCert,
+    );
+    try {
+      const response = await base.server.fetch('/v1/models', { headers: { authorization: `Bearer ${base.token}` } });
+      expect(await response.json()).toMatchObject({ data: [{ id: modelId, prompt_profile: 'completion' }] });
+    } finally {
+      await base.server.close();
+      await base.engine.close();
+    }
   });
 
   it('answers a chat completion with the upstream text, model and usage', async () => {

@@ -99,6 +99,14 @@ describe('clinic engine', () => {
     expect(await createClinicEngine({ connection: async () => undefined, online: () => true }).available()).toBe(false);
   });
 
+  it('prompts for the model the server last said it runs, and knows none before the first sync', async () => {
+    const model = { id: 'meditron-3-8b', profile: 'completion' as const, contextTokens: 8192 };
+    const learnt = createClinicEngine({ connection: async () => ({ ...connection, model }) });
+    expect(await learnt.promptTarget?.()).toEqual({ profile: 'completion', contextTokens: 8192 });
+    expect(await createClinicEngine({ connection: async () => connection }).promptTarget?.()).toBeUndefined();
+    expect(await createClinicEngine({ connection: () => Promise.reject(new Error('storage')) }).promptTarget?.()).toBeUndefined();
+  });
+
   it('reads SSE lines', () => {
     expect(parseSseLine('data: [DONE]')).toBe('done');
     expect(parseSseLine(': comment')).toBeUndefined();

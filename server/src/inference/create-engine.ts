@@ -42,13 +42,19 @@ export async function createEngine(config: Config, options: CreateEngineOptions 
     checkModelFile(config.modelPath);
     // Loaded only when needed: the native addon is large and an upstream server never needs it.
     const { createLlamaEngine } = await import('./llama-engine');
-    engine = await createLlamaEngine({ modelPath: config.modelPath, parallel: config.parallel });
+    engine = await createLlamaEngine({
+      modelPath: config.modelPath,
+      parallel: config.parallel,
+      threads: config.threads,
+      promptProfile: config.promptProfile,
+    });
   } else if (config.upstreamUrl) {
     engine = createUpstreamEngine({
       baseUrl: config.upstreamUrl,
       apiKey: config.upstreamKey,
       timeoutMs: config.timeoutMs,
       ca: options.upstreamCa,
+      promptProfile: config.promptProfile,
     });
     // The GPU box may boot after the laptop: warn, and let requests fail until it answers.
     await engine.models().catch((error: Error) => warn(`Upstream ${config.upstreamUrl} does not answer yet: ${error.message}`));

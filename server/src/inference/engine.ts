@@ -1,3 +1,4 @@
+import type { PromptProfile } from '../../../src/core/prompt/prompt-target';
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
   content: string;
@@ -26,6 +27,8 @@ export interface ModelInfo {
   id: string;
   ownedBy: string;
   contextLength?: number;
+  /** How the app should prompt it: through its chat template, or as a base model. */
+  promptProfile: PromptProfile;
 }
 
 /** One streaming interface over embedded llama.cpp and upstream OpenAI-compatible servers. */

@@ -12,16 +12,19 @@ import {
   type LlamaContextSequence,
   resolveChatWrapper,
 } from 'node-llama-cpp';
+import type { PromptProfile } from '../../../src/core/prompt/prompt-target';
 import type { ChatMessage, GenerationOptions, GenerationResult, InferenceEngine, ModelInfo } from './engine';
 
 export interface LlamaEngineOptions {
   modelPath: string;
   /** Tokens per request (per sequence); default: as large as memory allows, up to the model's training context. */
   contextSize?: number;
-  /** CPU threads for evaluation; default: the cores useful for math. */
+  /** CPU threads for evaluation; default: the cores useful for math, less one for the server itself. */
   threads?: number;
   /** Requests served at once; more wait for a free sequence. Default 1. */
   parallel?: number;
+  /** Default: 'chat' when the GGUF has a chat template, else 'completion' (a base model). */
+  promptProfile?: PromptProfile;
   /** 'auto' uses a GPU when a prebuilt binary supports one (laptops with CUDA, Vulkan or Metal). Default false. */
   gpu?: 'auto' | false;
 }
@@ -97,14 +100,16 @@ export async function createLlamaEngine(options: LlamaEngineOptions): Promise<In
   const context = await model.createContext({
     sequences: parallel,
     contextSize: options.contextSize ?? 'auto',
-    // node-llama-cpp's CPU default is at least 4 threads; on a 2-core machine that oversubscription
-    // makes generation many times slower, so default to the cores that actually do math.
-    threads: options.threads ?? llama.cpuMathCores,
+    // llama.cpp's threads spin while they wait for each other, so any thread that shares a core with
+    // them (node-llama-cpp's default of at least 4 on 2 cores, or Node's own event loop serving HTTP)
+    // stalls every step: on a 2-core machine, 2 threads generate about 5 times slower than 1.
+    threads: options.threads ?? Math.max(1, llama.cpuMathCores - 1),
   });
   // Resolved once from the GGUF's chat template (a specialised wrapper, a Jinja one, or a general fallback).
   const chatWrapper = resolveChatWrapper(model);
   const pool = new SequencePool(context, parallel);
   const id = basename(options.modelPath).replace(/\.gguf$/i, '');
+  const promptProfile = options.promptProfile ?? (model.fileInfo.metadata.tokenizer?.chat_template ? 'chat' : 'completion');
 
   /** Runs `generate` on a free sequence and turns its outcome into a GenerationResult. */
   async function run(
@@ -151,7 +156,7 @@ export async function createLlamaEngine(options: LlamaEngineOptions): Promise<In
     kind: 'llama',
 
     async models(): Promise<ModelInfo[]> {
-      return [{ id, ownedBy: 'local', contextLength: context.contextSize }];
+      return [{ id, ownedBy: 'local', contextLength: context.contextSize, promptProfile }];
     },
 
     chat(messages, generation, onText) {

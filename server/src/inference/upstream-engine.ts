@@ -1,5 +1,6 @@
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
+import type { PromptProfile } from '../../../src/core/prompt/prompt-target';
 import { ServerError } from '../errors';
 import type { ChatMessage, GenerationOptions, GenerationResult, InferenceEngine, ModelInfo } from './engine';
 import { sseData } from './sse';
@@ -12,6 +13,8 @@ export interface UpstreamEngineOptions {
   timeoutMs: number;
   /** PEM of a CA to trust besides the system's: another clinic server's local CA, for one. */
   ca?: string;
+  /** Default: what the upstream says (another clinic server does), else 'chat'. */
+  promptProfile?: PromptProfile;
 }
 
 interface UpstreamChoice {
@@ -98,7 +101,9 @@ export function createUpstreamEngine(options: UpstreamEngineOptions): InferenceE
 
   async function models(): Promise<ModelInfo[]> {
     const text = await readText(await send('models', undefined));
-    let body: { data?: { id: string; owned_by?: string; max_model_len?: number; context_length?: number }[] };
+    let body: {
+      data?: { id: string; owned_by?: string; max_model_len?: number; context_length?: number; prompt_profile?: PromptProfile }[];
+    };
     try {
       body = JSON.parse(text);
     } catch {
@@ -109,6 +114,7 @@ export function createUpstreamEngine(options: UpstreamEngineOptions): InferenceE
       ownedBy: m.owned_by ?? 'upstream',
       // vLLM says max_model_len; others say context_length or nothing.
       contextLength: m.max_model_len ?? m.context_length,
+      promptProfile: options.promptProfile ?? (m.prompt_profile === 'completion' ? 'completion' : 'chat'),
     }));
   }
 

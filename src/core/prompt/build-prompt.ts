@@ -1,6 +1,7 @@
 import { AppError } from '../errors/app-error';
 import { fitExcerpts } from './fit-excerpts';
 import { type PromptExcerptText, type PromptStrings, promptStringsFor } from './prompt-strings';
+import type { PromptProfile } from './prompt-target';
 import { type CountTokens, estimateTokens } from './tokens';
 
 /** An excerpt found for the question; a library hit's excerpt is one. */
@@ -23,8 +24,7 @@ export interface PromptInput {
   excerpts: readonly PromptExcerpt[];
   /** The user's UI language tag: the prompt asks for answers in it. */
   language: string;
-  /** 'chat' for instruction-tuned models; 'completion' for base models such as Meditron-3. */
-  profile: 'chat' | 'completion';
+  profile: PromptProfile;
   /** Tokens the prompt may take: the context size less what the answer needs. */
   tokenBudget: number;
   countTokens?: CountTokens;

@@ -1,7 +1,7 @@
 import { useCallback, useRef, useState } from 'react';
 import { type AppErrorData, toErrorData } from '../../core/errors/app-error';
 import type { Clock, OutboxEvent } from '../../core/outbox/transition';
-import { buildPrompt, type PatientContext } from '../../core/prompt/build-prompt';
+import type { PatientContext } from '../../core/prompt/build-prompt';
 import { assessUrgency } from '../../core/triage/match';
 import { clinicConnection } from '../../db/clinic-connection';
 import { library } from '../../db/library';
@@ -13,11 +13,10 @@ import { type AnswerEngine, EngineError, type EngineId } from '../../engines/eng
 import { excerptsOnlyEngine } from '../../engines/excerpts-only-engine';
 import { chooseEngine, type EnginePolicy } from '../../engines/router';
 import { requestBackgroundSync } from '../../sync/background-sync';
+import { askPrompt } from './ask-prompt';
 
 /** Excerpts retrieved for a question: the prompt's numbered sources. */
 const EXCERPTS = 5;
-const TOKEN_BUDGET = 2048;
-const MAX_ANSWER_TOKENS = 512;
 /** Stream chunks are saved to the outbox at most this often, not one write per token. */
 const SAVE_EVERY_MS = 250;
 
@@ -94,23 +93,19 @@ export function useAsk(engines: readonly AnswerEngine[]) {
         const found = await searchLibrary(db, store, input.question, { limit: EXCERPTS }).catch(() => ({ hits: [] }));
         const excerpts = found.hits.map((h) => h.excerpt);
         update({ excerpts });
-        const prompt = buildPrompt({
-          question: input.question,
-          context: input.context,
-          excerpts,
-          language: input.language,
-          profile: 'chat',
-          tokenBudget: TOKEN_BUDGET,
-        });
+        const promptInput = { question: input.question, context: input.context, excerpts, language: input.language };
+        // The outbox's prompt is for the clinic server's model, as it last said; it answers whatever waits.
+        const clinic = engines.find((e) => e.id === 'clinic');
+        const queued = askPrompt(await clinic?.promptTarget?.(), promptInput);
         // Saved before anything is sent: the question survives a crash or a lost connection.
         const item = await addQuestion(db, {
           question: input.question.trim(),
-          prompt: { messages: prompt.messages, sources: prompt.sources },
-          options: { maxTokens: MAX_ANSWER_TOKENS },
+          prompt: queued.outbox,
+          options: { maxTokens: queued.request.maxTokens },
           now: Date.now(),
         });
         void requestBackgroundSync();
-        update({ itemId: item.id, excerpts: excerpts.slice(0, prompt.sources.length) });
+        update({ itemId: item.id, excerpts: excerpts.slice(0, queued.built.sources.length) });
 
         const engine = await chooseEngine(input.policy, engines);
         const noDeviceModel = input.policy === 'device' && engine?.id !== 'on-device';
@@ -129,7 +124,8 @@ export function useAsk(engines: readonly AnswerEngine[]) {
         const started = await applyEvent(db, item.id, { type: 'send-started', engine: engine.id }, clock());
         // The outbox sync took it first: it is answered as a job.
         if (!started?.changed) return update({ outcome: 'queued' });
-        update({ outcome: 'streaming', engine: engine.id });
+        const live = engine === clinic ? queued : askPrompt(await engine.promptTarget?.(), promptInput);
+        update({ outcome: 'streaming', engine: engine.id, excerpts: excerpts.slice(0, live.built.sources.length) });
 
         let pending = '';
         let text = '';
@@ -147,7 +143,7 @@ export function useAsk(engines: readonly AnswerEngine[]) {
         };
         try {
           const answer = await engine.answer(
-            { messages: prompt.messages, maxTokens: MAX_ANSWER_TOKENS },
+            live.request,
             (piece) => {
               text += piece;
               pending += piece;

@@ -80,6 +80,7 @@ export async function openaiRoutes(app: FastifyInstance): Promise<void> {
         created: STARTED_S,
         owned_by: m.ownedBy,
         ...(m.contextLength ? { max_model_len: m.contextLength } : {}),
+        prompt_profile: m.promptProfile,
       })),
     };
   });

@@ -131,8 +131,10 @@ export const modelsResponseSchema = {
             owned_by: { type: 'string' },
             // As vLLM reports it, so OpenAI-compatible tools learn the context size.
             max_model_len: { type: 'integer' },
+            // Ours: 'chat' (instruction-tuned, has a chat template) or 'completion' (a base model).
+            prompt_profile: { type: 'string', enum: ['chat', 'completion'] },
           },
-          required: ['id', 'object', 'created', 'owned_by'],
+          required: ['id', 'object', 'created', 'owned_by', 'prompt_profile'],
         },
       },
     },
