@@ -1,23 +1,7 @@
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { join, sep } from 'node:path';
+import type { CatalogFile, CatalogModel } from '../../../src/core/models/catalog';
 import { contentTypeOf } from './model-files';
-
-export interface CatalogFile {
-  /** Relative to the models directory: the file is at `/models/<path>`. */
-  path: string;
-  size: number;
-}
-
-export interface CatalogModel {
-  id: string;
-  kind: 'webllm' | 'gguf';
-  files: CatalogFile[];
-  totalBytes: number;
-  /** web-llm: the model URL its config takes (it appends `resolve/main/`); gguf: the (first) file. */
-  url: string;
-  /** web-llm: a model library (.wasm) found in the model's directory. */
-  modelLib?: string;
-}
 
 const WEBLLM_CONFIG = 'resolve/main/mlc-chat-config.json';
 /** llama.cpp's split files: wllama loads every part given the URL of the first. */
