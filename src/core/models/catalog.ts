@@ -3,6 +3,9 @@ import type { PromptProfile } from '../prompt/prompt-target';
 /** web-llm (WebGPU, MLC format: a directory of shards and a model library) or wllama (CPU, a GGUF file). */
 export type ModelKind = 'webllm' | 'gguf';
 
+/** Tablets run models with at most this many tokens: the KV cache grows with it, and so does a prompt's prefill time. */
+export const ON_DEVICE_MAX_CONTEXT = 4096;
+
 export interface CatalogFile {
   /** Relative to the mirror: the file is at `/models/<path>` on the clinic server. */
   path: string;
