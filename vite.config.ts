@@ -33,10 +33,18 @@ export default defineConfig({
       injectManifest: {
         // The app shell (lazy locale chunks included) and the demo pack, so a fresh install works offline.
         globPatterns: ['**/*.{js,css,html,svg,png,woff2,json}', 'packs/demo.pack.jsonl'],
+        // web-llm's code (its worker and the module driving it, about 6 MB each) is not for every tablet:
+        // the service worker keeps it the first time a model loads (see src/sw/service-worker.ts).
+        globIgnores: ['**/node_modules/**/*', 'assets/webllm-*.js'],
         maximumFileSizeToCacheInBytes: 4 * 1024 * 1024,
       },
     }),
   ],
-  build: { target: 'es2022', outDir: 'dist' },
+  build: {
+    target: 'es2022',
+    outDir: 'dist',
+    // verify-webgpu.html: the field check of WebGPU and web-llm, on the clinic server's origin like the app.
+    rolldownOptions: { input: { index: 'index.html', 'verify-webgpu': 'verify-webgpu.html' } },
+  },
   worker: { format: 'es' },
 });

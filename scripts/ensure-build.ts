@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-const SOURCES = ['src', 'locales', 'public', 'content', 'index.html', 'vite.config.ts', 'package-lock.json'];
+const SOURCES = ['src', 'locales', 'public', 'content', 'index.html', 'verify-webgpu.html', 'vite.config.ts', 'package-lock.json'];
 const BUILT = 'dist/index.html';
 
 function newest(path: string): number {
