@@ -20,6 +20,7 @@ import { hrefOf, useRoute } from './use-route';
 // The ask screen carries the danger-sign word lists and prompt strings: loaded when first opened
 // (and precached, so it opens offline), not before the library is usable.
 const AskScreen = lazy(() => import('../features/ask/AskScreen').then((m) => ({ default: m.AskScreen })));
+const ModelsScreen = lazy(() => import('../features/models/ModelsScreen').then((m) => ({ default: m.ModelsScreen })));
 
 export function App() {
   const { t } = useTranslation('common');
@@ -77,6 +78,9 @@ export function App() {
           <a href={hrefOf({ name: 'packs' })} aria-current={route.name === 'packs' ? 'page' : undefined}>
             {t('nav.packs')}
           </a>
+          <a href={hrefOf({ name: 'models' })} aria-current={route.name === 'models' ? 'page' : undefined}>
+            {t('nav.models')}
+          </a>
           <a href={hrefOf({ name: 'clinic', code: '' })} aria-current={route.name === 'clinic' ? 'page' : undefined}>
             {t('nav.clinic')}
           </a>
@@ -99,6 +103,10 @@ export function App() {
         ) : route.name === 'ask' ? (
           <Suspense fallback={<p className="hint">{t('loading')}</p>}>
             <AskScreen />
+          </Suspense>
+        ) : route.name === 'models' ? (
+          <Suspense fallback={<p className="hint">{t('loading')}</p>}>
+            <ModelsScreen />
           </Suspense>
         ) : route.name === 'clinic' ? (
           <ClinicScreen code={route.code} />

@@ -1,4 +1,5 @@
 import Dexie, { type Table } from 'dexie';
+import type { CatalogModel } from '../core/models/catalog';
 import type { OutboxItem } from '../core/outbox/outbox-item';
 import type { Excerpt, PackManifest } from '../core/pack/pack-schema';
 import type { ChatMessage, PromptSource } from '../core/prompt/build-prompt';
@@ -66,6 +67,27 @@ export interface OutboxPrompt {
 export interface OutboxRow extends OutboxItem {
   prompt?: OutboxPrompt;
   options?: { maxTokens?: number; temperature?: number };
+  /** Asked under "this tablet only": kept in the history, never sent to the clinic server. */
+  localOnly?: true;
+}
+
+/**
+ * A model on this tablet, or on its way. GGUF files live in the origin private file system
+ * (src/models/gguf-files.ts); web-llm keeps its own in Cache Storage.
+ */
+export interface StoredModel {
+  id: string;
+  /** The catalog entry it came from: what it needs and which files it has, known offline. */
+  catalog: CatalogModel;
+  /** The clinic server it came from. */
+  origin: string;
+  /** `partial`: a download stopped (the connection dropped, the app closed) and resumes from where it was. */
+  state: 'partial' | 'ready';
+  /** The one the tablet answers with; at most one is. */
+  active: boolean;
+  /** Each file's ETag when its download began: a file changed on the server restarts, never splices. */
+  etags: Record<string, string>;
+  addedAt: string;
 }
 
 export interface SettingRow<K extends keyof Settings = keyof Settings> {
@@ -91,6 +113,7 @@ export class LibraryDb extends Dexie {
   postings!: Table<StoredPosting, [string, string]>;
   settings!: Table<SettingRow, keyof Settings>;
   outbox!: Table<OutboxRow, string>;
+  models!: Table<StoredModel, string>;
 
   constructor(name = DB_NAME) {
     super(name);
@@ -114,5 +137,7 @@ export class LibraryDb extends Dexie {
     this.version(3).stores({ settings: 'key' });
     // Questions waiting for an answer, kept across restarts; found again by the server's job id.
     this.version(4).stores({ outbox: 'id, jobId, state, createdAt' });
+    // Models downloaded to the tablet, for answering with no server in reach.
+    this.version(5).stores({ models: 'id' });
   }
 }

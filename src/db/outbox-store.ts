@@ -6,15 +6,17 @@ export interface NewQuestion {
   question: string;
   prompt?: OutboxPrompt;
   options?: OutboxRow['options'];
+  localOnly?: boolean;
   now: number;
 }
 
 /** Writes the question to the outbox; the app sends nothing before this resolves. */
-export async function addQuestion(db: LibraryDb, { question, prompt, options, now }: NewQuestion): Promise<OutboxRow> {
+export async function addQuestion(db: LibraryDb, { question, prompt, options, localOnly, now }: NewQuestion): Promise<OutboxRow> {
   const row: OutboxRow = {
     ...createOutboxItem({ id: crypto.randomUUID(), question, now }),
     ...(prompt ? { prompt } : {}),
     ...(options ? { options } : {}),
+    ...(localOnly ? { localOnly: true } : {}),
   };
   await db.outbox.add(row);
   return row;
@@ -51,26 +53,34 @@ export async function deleteItem(db: LibraryDb, id: string): Promise<void> {
 
 /** On app start: whatever was sending or answering in the last session is in flight no more. */
 export function recoverAfterCrash(db: LibraryDb, clock: Clock): Promise<number> {
-  return applyToActive(db, { type: 'crashed' }, clock);
+  // An answer the tablet was writing for itself cannot be sent elsewhere: it ends, its partial answer kept.
+  return applyToActive(db, (item) => (item.localOnly ? { type: 'cancel' } : { type: 'crashed' }), clock);
 }
 
-/** Gives up sends and answers past their deadline, so they are sent again. */
+/** Gives up sends and answers past their deadline, so they are sent again (never a tablet-only one). */
 export function expireOverdue(db: LibraryDb, clock: Clock): Promise<number> {
-  return applyToActive(db, { type: 'tick' }, clock);
+  return applyToActive(db, (item) => (item.localOnly ? undefined : { type: 'tick' }), clock);
 }
 
-async function applyToActive(db: LibraryDb, event: OutboxEvent, clock: Clock): Promise<number> {
+async function applyToActive(db: LibraryDb, eventFor: (item: OutboxRow) => OutboxEvent | undefined, clock: Clock): Promise<number> {
   return db.transaction('rw', db.outbox, async () => {
     const active = await db.outbox.where('state').anyOf('sending', 'answering').toArray();
     let changed = 0;
-    for (const item of active) if ((await save(db, item, event, clock)).changed) changed += 1;
+    for (const item of active) {
+      const event = eventFor(item);
+      if (event && (await save(db, item, event, clock)).changed) changed += 1;
+    }
     return changed;
   });
 }
 
 /** Queued items whose time has come, oldest first. */
 export async function dueItems(db: LibraryDb, now: number): Promise<OutboxRow[]> {
-  return dueForSend(await db.outbox.where('state').equals('queued').toArray(), now);
+  const queued = await db.outbox.where('state').equals('queued').toArray();
+  return dueForSend(
+    queued.filter((item) => !item.localOnly),
+    now,
+  );
 }
 
 /** Questions still waiting: queued, sending or answering. */

@@ -34,6 +34,11 @@ export interface AnswerEngine {
   /** How to prompt its model, as far as it knows; none for an engine without a model. Never rejects. */
   promptTarget?(): Promise<PromptTarget | undefined>;
   /**
+   * Gets the model ready (loads it on the tablet), reporting progress; before the question is marked sent,
+   * so an `unavailable` failure here lets the router try the next engine with nothing to undo.
+   */
+  prepare?(onProgress?: (progress: { fraction: number }) => void): Promise<void>;
+  /**
    * Streams the answer: `onText` gets each new piece as it arrives. Aborting `signal` resolves with what
    * came so far (`finishReason: 'aborted'`). A failure rejects with an {@link EngineError}.
    */
@@ -42,9 +47,10 @@ export interface AnswerEngine {
 
 /**
  * `network-failed`: worth trying again later, with the outbox's `network-failed` reason;
- * `unauthorized`: the device token was refused; `refused`: the server will not answer this request.
+ * `unauthorized`: the device token was refused; `refused`: the server will not answer this request;
+ * `unavailable`: this engine cannot run here (the tablet's model failed to load): try the next one.
  */
-export type EngineErrorKind = 'network-failed' | 'unauthorized' | 'refused';
+export type EngineErrorKind = 'network-failed' | 'unauthorized' | 'refused' | 'unavailable';
 
 export class EngineError extends Error {
   readonly kind: EngineErrorKind;
@@ -53,8 +59,8 @@ export class EngineError extends Error {
   /** The server's error code, when it sent one. */
   readonly serverCode?: string;
 
-  constructor(kind: EngineErrorKind, message: string, extra: { reason?: NetworkFailure; serverCode?: string } = {}) {
-    super(message);
+  constructor(kind: EngineErrorKind, message: string, extra: { reason?: NetworkFailure; serverCode?: string; cause?: unknown } = {}) {
+    super(message, { cause: extra.cause });
     this.name = 'EngineError';
     this.kind = kind;
     if (extra.reason) this.reason = extra.reason;

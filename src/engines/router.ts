@@ -13,15 +13,17 @@ export const POLICY_ORDER: Readonly<Record<EnginePolicy, readonly EngineId[]>> =
 };
 
 /**
- * The first engine of the policy's order that is present and available, or undefined when none is (the
- * question waits in the outbox for the clinic server). Engines are asked one at a time, in order.
+ * The engines of the policy's order that are present and available, in that order: the first answers,
+ * and the next ones are the fallbacks when it cannot run after all (a model that fails to load). None:
+ * the question waits in the outbox for the clinic server.
  */
-export async function chooseEngine(policy: EnginePolicy, engines: readonly AnswerEngine[]): Promise<AnswerEngine | undefined> {
+export async function availableEngines(policy: EnginePolicy, engines: readonly AnswerEngine[]): Promise<AnswerEngine[]> {
+  const available: AnswerEngine[] = [];
   for (const id of POLICY_ORDER[policy]) {
     const engine = engines.find((e) => e.id === id);
-    if (engine && (await engine.available().catch(() => false))) return engine;
+    if (engine && (await engine.available().catch(() => false))) available.push(engine);
   }
-  return undefined;
+  return available;
 }
 
 const POLICY_KEY = 'answerPolicy';

@@ -1,6 +1,4 @@
-import { createHash, X509Certificate } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -9,7 +7,8 @@ import { limitConcurrency } from '../../server/src/inference/concurrency';
 import { createLlamaEngine } from '../../server/src/inference/llama-engine';
 import { tinyModelPath } from '../fixtures/tiny-model';
 import { startTestServer, type TestServer } from '../server/support/test-server';
-import { launchBrowser, newContext } from './support/browser';
+import { launchBrowser } from './support/browser';
+import { enrolledTablet as enrollTablet, freePort, pinOf } from './support/clinic';
 import { distDir } from './support/dist';
 
 // A real clinic server answering with real llama.cpp on a generated random-weight model: the answers
@@ -32,29 +31,8 @@ afterAll(async () => {
   await server?.close();
 });
 
-/** Chromium trusts exactly the server's key, as a tablet that installed the clinic's CA trusts it. */
-function pinOf(clinic: TestServer): string {
-  return createHash('sha256')
-    .update(new X509Certificate(clinic.cert).publicKey.export({ type: 'spki', format: 'der' }))
-    .digest('base64');
-}
-
-/** Opens the app from the clinic server and enrolls it, as a health worker does with the admin's code. */
-async function enrolledTablet(on: Browser = browser, clinic: TestServer = server): Promise<Page> {
-  const response = await clinic.fetch('/api/admin/enrollment-codes', {
-    method: 'POST',
-    headers: { authorization: `Bearer ${clinic.adminToken}` },
-  });
-  const { code } = (await response.json()) as { code: string };
-  const page = await (await newContext(on, 'tablet')).newPage();
-  await page.goto(`${clinic.url}/#/enroll?code=${code}`);
-  await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
-  await page.getByLabel('Name of this tablet').fill('Ward tablet');
-  await page.getByRole('button', { name: 'Enroll this tablet' }).click();
-  await page.getByRole('status').filter({ hasText: 'Ward tablet' }).waitFor();
-  await page.goto(`${clinic.url}/#/ask`);
-  return page;
-}
+/** The shared enrollment, with this file's browser and server by default. */
+const enrolledTablet = (on: Browser = browser, clinic: TestServer = server) => enrollTablet(on, clinic);
 
 async function ask(page: Page, question: string) {
   await page.getByLabel('Question', { exact: true }).fill(question);
@@ -167,11 +145,3 @@ describe('asking a question', () => {
     await page.context().close();
   });
 });
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}

@@ -26,6 +26,7 @@ describe('Lighthouse accessibility', () => {
     ['library in Arabic', '/?lang=ar#/?q=malaria'],
     ['packs in Arabic', '/?lang=ar#/packs'],
     ['clinic server', '/?lang=en#/clinic'],
+    ['models', '/?lang=en#/models'],
   ])('scores 100 on the %s screen', async (_name, path) => {
     const result = await lighthouse(`${server.url}${path}`, {
       port: DEBUG_PORT,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AnswerEngine, EngineId } from '../../src/engines/engine';
 import { excerptsOnlyEngine } from '../../src/engines/excerpts-only-engine';
-import { chooseEngine, type EnginePolicy, loadPolicy, savePolicy } from '../../src/engines/router';
+import { availableEngines, type EnginePolicy, loadPolicy, savePolicy } from '../../src/engines/router';
 
 function engine(id: EngineId, available: boolean): AnswerEngine {
   return {
@@ -11,9 +11,9 @@ function engine(id: EngineId, available: boolean): AnswerEngine {
   };
 }
 
-const choose = async (policy: EnginePolicy, engines: AnswerEngine[]) => (await chooseEngine(policy, engines))?.id;
+const choose = async (policy: EnginePolicy, engines: AnswerEngine[]) => (await availableEngines(policy, engines))[0]?.id;
 
-describe('chooseEngine', () => {
+describe('availableEngines', () => {
   const device = engine('on-device', true);
   const clinic = engine('clinic', true);
 
@@ -23,6 +23,13 @@ describe('chooseEngine', () => {
     expect(await choose('auto', [clinic, excerptsOnlyEngine])).toBe('clinic');
     expect(await choose('auto', [engine('clinic', false), excerptsOnlyEngine])).toBe('excerpts-only');
     expect(await choose('auto', [])).toBeUndefined();
+  });
+
+  it('lists the fallbacks after the first, in the policy order', async () => {
+    const order = async (policy: EnginePolicy, engines: AnswerEngine[]) => (await availableEngines(policy, engines)).map((e) => e.id);
+    expect(await order('auto', [excerptsOnlyEngine, clinic, device])).toEqual(['on-device', 'clinic', 'excerpts-only']);
+    expect(await order('device', [excerptsOnlyEngine, clinic, device])).toEqual(['on-device', 'excerpts-only']);
+    expect(await order('clinic', [excerptsOnlyEngine, clinic, device])).toEqual(['clinic']);
   });
 
   it('clinic: the clinic server, else nothing (the question waits in the queue)', async () => {
@@ -37,7 +44,7 @@ describe('chooseEngine', () => {
     expect(await choose('device', [clinic, engine('on-device', false), excerptsOnlyEngine])).toBe('excerpts-only');
   });
 
-  it('takes an engine whose availability check fails as unavailable, and asks no more engines than needed', async () => {
+  it('takes an engine whose availability check fails as unavailable', async () => {
     const asked: EngineId[] = [];
     const track = (id: EngineId, available: boolean | 'throws'): AnswerEngine => ({
       id,
@@ -48,7 +55,7 @@ describe('chooseEngine', () => {
       answer: () => Promise.resolve({ text: '', model: '', finishReason: 'none' }),
     });
     expect(await choose('auto', [track('on-device', 'throws'), track('clinic', true), track('excerpts-only', true)])).toBe('clinic');
-    expect(asked).toEqual(['on-device', 'clinic']);
+    expect(asked).toEqual(['on-device', 'clinic', 'excerpts-only']);
   });
 });
 

@@ -51,7 +51,7 @@ afterEach(async () => {
 });
 
 describe('LibraryDb upgrade from version 3', () => {
-  it('keeps packs and the clinic connection, and adds an empty outbox', async () => {
+  it('keeps packs and the clinic connection, and adds an empty outbox and an empty model list', async () => {
     const name = uniqueDbName('upgrade-v4');
     toDelete.push(name);
     const old = new LibraryDbV3(name);
@@ -74,11 +74,12 @@ describe('LibraryDb upgrade from version 3', () => {
 
     const db = new LibraryDb(name);
     await db.open();
-    expect(db.verno).toBe(4);
+    expect(db.verno).toBe(5);
     expect(await snapshot(db)).toEqual(before);
     expect(before.packs.map((p) => p.id)).toEqual(['medlineplus', 'who-msf']);
     expect(await clinicConnection(db)).toEqual(CLINIC);
     expect(await db.outbox.count()).toBe(0);
+    expect(await db.models.count()).toBe(0);
 
     const item = await addQuestion(db, { question: 'Fever?', now: 1_000 });
     expect(await db.outbox.where('jobId').equals(item.id).count()).toBe(1);

@@ -7,8 +7,11 @@ import { LANGUAGES } from '../../src/i18n/languages';
 
 const LOCALES = new URL('../../locales/', import.meta.url);
 const SOURCE = 'en';
-/** Values that stay English on purpose (the brand), as `namespace:key`. */
-const SAME_AS_ENGLISH = new Set(['common:appName']);
+/**
+ * Values that stay English on purpose: in every language as `namespace:key` (the brand, a technical name),
+ * or in one language as `lang:namespace:key` (a word that language spells as English does, like Spanish “No”).
+ */
+const SAME_AS_ENGLISH = new Set(['common:appName', 'models:webgpu', 'es:models:no']);
 const PLURAL_CATEGORIES = ['zero', 'one', 'two', 'few', 'many', 'other'] as const;
 const PLURAL_KEY = /^(.+)_(zero|one|two|few|many|other)$/;
 const PLACEHOLDER = /{{\s*([^{}\s,]+)[^{}]*}}/g;
@@ -100,7 +103,8 @@ function localeProblems(lang: string, namespace: string, source: unknown, transl
     }
     for (const name of found) if (!wanted.has(name)) problems.push(`${key}: has {{${name}}}, which English does not`);
     const hasLetters = englishForms.some((text) => /\p{L}/u.test(text));
-    if (hasLetters && englishForms.includes(value) && !SAME_AS_ENGLISH.has(`${namespace}:${target.base}`)) {
+    const sameOnPurpose = SAME_AS_ENGLISH.has(`${namespace}:${target.base}`) || SAME_AS_ENGLISH.has(`${lang}:${namespace}:${target.base}`);
+    if (hasLetters && englishForms.includes(value) && !sameOnPurpose) {
       problems.push(`${key}: still English (“${value}”)`);
     }
   }
@@ -186,6 +190,12 @@ describe('locales', () => {
       );
       const arabic = { ...swahili, resultCount_zero: 'لا توجد نتائج', resultCount_one: 'نتيجة واحدة', resultCount_two: 'نتيجتان' };
       expect(localeProblems('ar', 'common', source, arabic)).toEqual(['resultCount_few: missing', 'resultCount_many: missing']);
+    });
+
+    it('lets a word stay English only in the language listed for it', () => {
+      const english = { yes: 'Yes', no: 'No' };
+      expect(localeProblems('es', 'models', english, { yes: 'Sí', no: 'No' })).toEqual([]);
+      expect(localeProblems('fr', 'models', english, { yes: 'Oui', no: 'No' })).toEqual(['no: still English (“No”)']);
     });
 
     it('lets only a single-number plural form spell out the count', () => {

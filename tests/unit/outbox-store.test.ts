@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto';
 import Dexie from 'dexie';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LibraryDb } from '../../src/db/library-db';
-import { addQuestion, applyEvent, deleteItem, listItems, recoverAfterCrash } from '../../src/db/outbox-store';
+import { addQuestion, applyEvent, deleteItem, dueItems, expireOverdue, listItems, recoverAfterCrash } from '../../src/db/outbox-store';
 import { openTestLibrary } from '../fixtures/library';
 
 const clock = (now: number) => ({ now, random: () => 0.5 });
@@ -114,5 +114,26 @@ describe('outbox store', () => {
     const gone = await addQuestion(db, { question: 'Two?', now: 1_001 });
     await deleteItem(db, gone.id);
     expect(await listItems(db)).toEqual([kept]);
+  });
+});
+
+describe('a question asked for this tablet only', () => {
+  it('is never due for the clinic server, and ends at a crash instead of going back to the queue', async () => {
+    const db = library();
+    const local = await addQuestion(db, { question: 'Local?', localOnly: true, now: 1000 });
+    const shared = await addQuestion(db, { question: 'Shared?', now: 1000 });
+    expect((await dueItems(db, 2000)).map((i) => i.id)).toEqual([shared.id]);
+
+    for (const item of [local, shared]) {
+      await applyEvent(db, item.id, { type: 'send-started', engine: 'on-device' }, clock(1000));
+      await applyEvent(db, item.id, { type: 'stream-chunk', text: 'Give' }, clock(1100));
+    }
+    // Past every deadline: the tablet-only answer is still its own, not expired for a resend.
+    await expireOverdue(db, clock(10 * 60_000));
+    expect((await db.outbox.get(local.id))?.state).toBe('answering');
+
+    await recoverAfterCrash(db, clock(20 * 60_000));
+    expect(await db.outbox.get(local.id)).toMatchObject({ state: 'cancelled', partialAnswer: 'Give' });
+    expect(await db.outbox.get(shared.id)).toMatchObject({ state: 'queued' });
   });
 });

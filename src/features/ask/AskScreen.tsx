@@ -1,14 +1,15 @@
 import type { ParseKeys } from 'i18next';
-import { useId, useMemo, useState } from 'react';
+import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PatientContext } from '../../core/prompt/build-prompt';
 import type { StoredExcerpt } from '../../db/library-db';
+import { appEngines } from '../../engines/app-engines';
 import { ENGINE_POLICIES, type EnginePolicy, loadPolicy, savePolicy } from '../../engines/router';
 import { directionOf } from '../../i18n/languages';
 import { useErrorMessage } from '../../i18n/use-error-message';
 import { AnswerText, type SourceLink, sourceHref } from './AnswerText';
 import { AskHistory } from './AskHistory';
-import { type AskResult, defaultEngines, useAsk } from './use-ask';
+import { type AskResult, useAsk } from './use-ask';
 import './ask.css';
 
 const AGE_BANDS = ['newborn', 'infant', 'child', 'olderChild', 'adult', 'olderAdult'] as const;
@@ -23,7 +24,7 @@ function useSignLabel(): (id: string) => string {
 
 export function AskScreen() {
   const { t, i18n } = useTranslation('ask');
-  const engines = useMemo(defaultEngines, []);
+  const engines = appEngines().all;
   const { result, ask, stop } = useAsk(engines);
   const [question, setQuestion] = useState('');
   const [age, setAge] = useState<AgeBand | ''>('');
@@ -32,7 +33,7 @@ export function AskScreen() {
   const [setting, setSetting] = useState('');
   const [policy, setPolicy] = useState<EnginePolicy>(() => loadPolicy());
   const ids = { question: useId(), age: useId(), sex: useId(), setting: useId(), policy: useId(), heading: useId() };
-  const busy = result?.outcome === 'preparing' || result?.outcome === 'streaming';
+  const busy = result?.outcome === 'preparing' || result?.outcome === 'loading-model' || result?.outcome === 'streaming';
 
   const submit = (event: React.FormEvent) => {
     event.preventDefault();
@@ -135,12 +136,17 @@ function linksOf(excerpts: readonly StoredExcerpt[]): SourceLink[] {
 
 function AskResultView({ result }: { result: AskResult }) {
   const { t } = useTranslation('ask');
+  const { t: tModels } = useTranslation('models');
   const signLabel = useSignLabel();
   const errorMessage = useErrorMessage();
   const sources = linksOf(result.excerpts);
   const showAnswer = result.text !== '' && result.outcome !== 'excerpts-only';
   return (
-    <div className="ask-result" aria-live="polite" aria-busy={result.outcome === 'preparing' || result.outcome === 'streaming'}>
+    <div
+      className="ask-result"
+      aria-live="polite"
+      aria-busy={result.outcome === 'preparing' || result.outcome === 'loading-model' || result.outcome === 'streaming'}
+    >
       {result.urgent ? (
         <div className="notice notice-error" role="alert">
           <p>
@@ -154,6 +160,16 @@ function AskResultView({ result }: { result: AskResult }) {
         </div>
       ) : null}
       {result.noDeviceModel ? <p className="notice notice-warning">{t('noDeviceModel')}</p> : null}
+      {result.deviceFailure ? (
+        <p className="notice notice-warning">{t('deviceFailed', { reason: tModels(`errors.${result.deviceFailure}`) })}</p>
+      ) : null}
+      {result.outcome === 'loading-model' ? (
+        <p role="status">
+          <label>
+            {t('loadingModel')} <progress max={1} value={result.loadFraction ?? 0} />
+          </label>
+        </p>
+      ) : null}
       {result.outcome === 'queued' || result.stillQueued ? (
         <p className="notice notice-warning" role="status">
           {t('queued')}

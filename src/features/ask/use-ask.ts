@@ -3,15 +3,13 @@ import { type AppErrorData, toErrorData } from '../../core/errors/app-error';
 import type { Clock, OutboxEvent } from '../../core/outbox/transition';
 import type { PatientContext } from '../../core/prompt/build-prompt';
 import { assessUrgency } from '../../core/triage/match';
-import { clinicConnection } from '../../db/clinic-connection';
 import { library } from '../../db/library';
 import type { StoredExcerpt } from '../../db/library-db';
 import { searchLibrary } from '../../db/library-queries';
 import { addQuestion, applyEvent } from '../../db/outbox-store';
-import { createClinicEngine } from '../../engines/clinic-engine';
-import { type AnswerEngine, EngineError, type EngineId } from '../../engines/engine';
-import { excerptsOnlyEngine } from '../../engines/excerpts-only-engine';
-import { chooseEngine, type EnginePolicy } from '../../engines/router';
+import { type AnswerEngine, type AnswerRequest, EngineError, type EngineId } from '../../engines/engine';
+import { availableEngines, type EnginePolicy } from '../../engines/router';
+import { OnDeviceError, type OnDeviceErrorKind } from '../../models/on-device-runtime';
 import { requestBackgroundSync } from '../../sync/background-sync';
 import { askPrompt } from './ask-prompt';
 
@@ -32,6 +30,8 @@ export interface AskInput {
 export type AskOutcome =
   /** Retrieving, saving, choosing an engine. */
   | 'preparing'
+  /** Loading the model on the tablet (`loadFraction`). */
+  | 'loading-model'
   | 'streaming'
   | 'answered'
   /** The user stopped the stream: what came is kept, marked incomplete (the item is cancelled). */
@@ -53,6 +53,10 @@ export interface AskResult {
   engine?: EngineId;
   /** The policy was "this tablet only" and the tablet has no model. */
   noDeviceModel?: boolean;
+  /** While the tablet's model loads, in [0, 1]. */
+  loadFraction?: number;
+  /** The tablet's model could not run, and why: the next engine answered instead. */
+  deviceFailure?: OnDeviceErrorKind;
   /** Excerpts shown now, and the question still waits for the clinic server. */
   stillQueued?: boolean;
   text: string;
@@ -61,11 +65,6 @@ export interface AskResult {
 }
 
 const clock = (): Clock => ({ now: Date.now(), random: Math.random });
-
-export function defaultEngines(): AnswerEngine[] {
-  // No on-device engine yet: web-llm or wllama plugs in here.
-  return [createClinicEngine({ connection: () => clinicConnection(library().db) }), excerptsOnlyEngine];
-}
 
 /** Triage, retrieval, the outbox and the chosen engine, in that order, for one question at a time. */
 export function useAsk(engines: readonly AnswerEngine[]) {
@@ -102,37 +101,58 @@ export function useAsk(engines: readonly AnswerEngine[]) {
           question: input.question.trim(),
           prompt: queued.outbox,
           options: { maxTokens: queued.request.maxTokens },
+          localOnly: input.policy === 'device',
           now: Date.now(),
         });
         void requestBackgroundSync();
         update({ itemId: item.id, excerpts: excerpts.slice(0, queued.built.sources.length) });
 
-        const engine = await chooseEngine(input.policy, engines);
-        const noDeviceModel = input.policy === 'device' && engine?.id !== 'on-device';
-        if (!engine) return update({ outcome: 'queued' });
-        if (engine.id === 'excerpts-only') {
-          if (input.policy === 'device') {
-            // Never to leave this tablet: not for the outbox sync to post to the clinic server.
-            await applyEvent(db, item.id, { type: 'send-started', engine: engine.id }, clock());
-            await applyEvent(db, item.id, { type: 'cancel' }, clock());
-            return update({ outcome: 'excerpts-only', engine: engine.id, noDeviceModel });
+        for (const engine of await availableEngines(input.policy, engines)) {
+          if (engine.id === 'excerpts-only') {
+            const noDeviceModel = input.policy === 'device';
+            if (noDeviceModel) {
+              // Never to leave this tablet: ended here, with the excerpts as its answer.
+              await applyEvent(db, item.id, { type: 'send-started', engine: engine.id }, clock());
+              await applyEvent(db, item.id, { type: 'cancel' }, clock());
+              return update({ outcome: 'excerpts-only', engine: engine.id, noDeviceModel });
+            }
+            // Waits in the queue for the clinic server; the excerpts meanwhile.
+            return update({ outcome: 'excerpts-only', engine: engine.id, stillQueued: true });
           }
-          // Waits in the queue for the clinic server; the excerpts meanwhile.
-          return update({ outcome: 'excerpts-only', engine: engine.id, stillQueued: true });
+
+          // Claimed before the model loads, so the outbox sync does not post it meanwhile.
+          const started = await applyEvent(db, item.id, { type: 'send-started', engine: engine.id }, clock());
+          // The outbox sync took it first: it is answered as a job.
+          if (!started?.changed) return update({ outcome: 'queued' });
+          if (engine.prepare) {
+            update({ outcome: 'loading-model', engine: engine.id, loadFraction: 0 });
+            try {
+              await engine.prepare((progress) => update({ loadFraction: progress.fraction }));
+            } catch (error) {
+              if (!(error instanceof EngineError && error.kind === 'unavailable')) throw error;
+              // Back in the queue, to the next engine: nothing was generated.
+              await applyEvent(db, item.id, { type: 'crashed' }, clock());
+              update({ deviceFailure: error.cause instanceof OnDeviceError ? error.cause.kind : 'load-failed' });
+              continue;
+            }
+          }
+          const live = engine === clinic ? queued : askPrompt(await engine.promptTarget?.(), promptInput);
+          update({ outcome: 'streaming', engine: engine.id, excerpts: excerpts.slice(0, live.built.sources.length) });
+          return await streamAnswer(engine, live.request, item.id, input.policy === 'device');
         }
+        return update({ outcome: 'queued' });
+      } catch (error) {
+        update({ outcome: 'failed', error: toErrorData(error) });
+      }
 
-        const started = await applyEvent(db, item.id, { type: 'send-started', engine: engine.id }, clock());
-        // The outbox sync took it first: it is answered as a job.
-        if (!started?.changed) return update({ outcome: 'queued' });
-        const live = engine === clinic ? queued : askPrompt(await engine.promptTarget?.(), promptInput);
-        update({ outcome: 'streaming', engine: engine.id, excerpts: excerpts.slice(0, live.built.sources.length) });
-
+      /** Streams the engine's answer into the result and, a chunk every so often, into the outbox. */
+      async function streamAnswer(engine: AnswerEngine, request: AnswerRequest, itemId: string, localOnly: boolean) {
         let pending = '';
         let text = '';
         let saving = Promise.resolve();
         let timer: ReturnType<typeof setTimeout> | undefined;
         const save = (event: OutboxEvent) => {
-          saving = saving.then(() => applyEvent(db, item.id, event, clock()).then(() => undefined));
+          saving = saving.then(() => applyEvent(db, itemId, event, clock()).then(() => undefined));
           return saving;
         };
         const flushChunks = () => {
@@ -143,7 +163,7 @@ export function useAsk(engines: readonly AnswerEngine[]) {
         };
         try {
           const answer = await engine.answer(
-            live.request,
+            request,
             (piece) => {
               text += piece;
               pending += piece;
@@ -166,12 +186,17 @@ export function useAsk(engines: readonly AnswerEngine[]) {
             await save({ type: 'network-failed', reason: error.reason });
             return update({ outcome: 'interrupted' });
           }
-          // A refused token or request: back in the queue, where the outbox sync reports the server's answer.
+          const deviceFailure = error instanceof EngineError && error.cause instanceof OnDeviceError ? error.cause.kind : undefined;
+          if (localOnly) {
+            // Not to be sent anywhere: it ends here, with what came.
+            await save({ type: 'cancel' });
+            return update({ outcome: 'failed', deviceFailure, error: toErrorData(error) });
+          }
+          // A refused token or request, or the tablet's model failing mid-answer: back in the queue, where
+          // the outbox sync brings the server's answer.
           await save({ type: 'crashed' });
-          return update({ outcome: 'queued' });
+          return update({ outcome: 'queued', deviceFailure });
         }
-      } catch (error) {
-        update({ outcome: 'failed', error: toErrorData(error) });
       }
     },
     [engines],

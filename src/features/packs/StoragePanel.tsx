@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { requestPersistence, type StorageStatus, storageStatus } from '../../db/storage';
+import { formatBytes } from '../../i18n/format-bytes';
 
 export function StoragePanel({ packsCount }: { packsCount: number }) {
   const { t, i18n } = useTranslation('packs');
@@ -12,12 +13,7 @@ export function StoragePanel({ packsCount }: { packsCount: number }) {
     void storageStatus().then(setStatus);
   }, [packsCount]);
 
-  const bytes = (n: number | null) =>
-    n === null
-      ? t('unknown')
-      : new Intl.NumberFormat(i18n.language, { style: 'unit', unit: n >= 1e9 ? 'gigabyte' : 'megabyte', maximumFractionDigits: 1 }).format(
-          n >= 1e9 ? n / 1e9 : n / 1e6,
-        );
+  const bytes = (n: number | null) => (n === null ? t('unknown') : formatBytes(n, i18n.language));
 
   const persist = async () => {
     const granted = await requestPersistence();

@@ -1,0 +1,164 @@
+import { useLiveQuery } from 'dexie-react-hooks';
+import { useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { fetchCatalog } from '../../api/catalog-client';
+import type { CatalogModel } from '../../core/models/catalog';
+import { misfits } from '../../core/models/fit';
+import { clinicConnection } from '../../db/clinic-connection';
+import { library } from '../../db/library';
+import type { StoredModel } from '../../db/library-db';
+import { activateModel, listModels } from '../../db/model-store';
+import { appEngines } from '../../engines/app-engines';
+import { formatBytes } from '../../i18n/format-bytes';
+import { type Capabilities, detectCapabilities, deviceProfile } from '../../models/capabilities';
+import { deleteModel } from '../../models/model-downloads';
+import { DeviceReport } from './DeviceReport';
+import { DownloadStatus } from './DownloadStatus';
+import { startDownload, useDownloads } from './model-downloads-store';
+
+type CatalogState = { status: 'loading' } | { status: 'no-clinic' } | { status: 'offline' } | { status: 'loaded'; models: CatalogModel[] };
+
+/** The model manager: what this tablet can run, the models on it, and those the clinic server offers. */
+export function ModelsScreen() {
+  const { t } = useTranslation('models');
+  const { db } = library();
+  const connection = useLiveQuery(() => clinicConnection(db), []);
+  const installed = useLiveQuery(() => listModels(db), []);
+  const [capabilities, setCapabilities] = useState<Capabilities>();
+  const [catalog, setCatalog] = useState<CatalogState>({ status: 'loading' });
+  const downloads = useDownloads();
+
+  const refreshDevice = useCallback(() => void detectCapabilities().then(setCapabilities), []);
+  useEffect(refreshDevice, [refreshDevice]);
+
+  const refreshCatalog = useCallback(async () => {
+    const current = await clinicConnection(db);
+    if (!current) return setCatalog({ status: 'no-clinic' });
+    setCatalog({ status: 'loading' });
+    const result = await fetchCatalog(current, { fetch: (url, init) => fetch(url, init), timeoutMs: 15_000 });
+    setCatalog(result.kind === 'catalog' ? { status: 'loaded', models: result.models } : { status: 'offline' });
+  }, [db]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: asked again when the tablet enrolls
+  useEffect(() => void refreshCatalog(), [connection?.deviceId]);
+
+  const download = (model: CatalogModel) => {
+    if (connection) startDownload(model, connection, refreshDevice);
+  };
+
+  return (
+    <section className="models" aria-labelledby="models-heading">
+      <h1 id="models-heading">{t('heading')}</h1>
+      <p>{t('intro')}</p>
+      <DeviceReport capabilities={capabilities} />
+      <section aria-labelledby="installed-heading">
+        <h2 id="installed-heading">{t('installed')}</h2>
+        {installed && installed.length === 0 ? <p className="empty">{t('noneInstalled')}</p> : null}
+        <ul className="model-list">
+          {installed?.map((model) => (
+            <InstalledModel key={model.id} model={model} onResume={() => download(model.catalog)} canResume={connection !== undefined} />
+          ))}
+        </ul>
+      </section>
+      <section aria-labelledby="catalog-heading">
+        <h2 id="catalog-heading">{t('catalog')}</h2>
+        {catalog.status === 'no-clinic' ? <p className="hint">{t('catalogNeedsClinic')}</p> : null}
+        {catalog.status === 'offline' ? <p className="notice notice-warning">{t('catalogOffline')}</p> : null}
+        {catalog.status === 'loaded' && catalog.models.length === 0 ? <p className="empty">{t('catalogEmpty')}</p> : null}
+        {catalog.status === 'loaded' ? (
+          <ul className="model-list">
+            {catalog.models.map((model) => {
+              const here = installed?.find((m) => m.id === model.id);
+              const reasons = capabilities ? misfits(model, deviceProfile(capabilities), here !== undefined) : [];
+              return (
+                <li key={model.id} className="model-card">
+                  <h3>{model.id}</h3>
+                  <ModelMeta model={model} />
+                  {reasons.length === 0 ? (
+                    <p className="fit">{t('fits')}</p>
+                  ) : (
+                    <div className="misfit">
+                      <p>{t('doesNotFit')}</p>
+                      <ul>
+                        {reasons.map((r) => (
+                          <li key={r}>{t(`misfit.${r}`)}</li>
+                        ))}
+                      </ul>
+                    </div>
+                  )}
+                  {/* Once a download starts, the model is on this tablet: its progress shows there. */}
+                  {here ? null : <DownloadStatus name={model.id} state={downloads.get(model.id)} />}
+                  {here?.state === 'ready' ? (
+                    <p className="hint">{t('downloaded')}</p>
+                  ) : downloads.get(model.id)?.status === 'downloading' ? null : (
+                    <button type="button" className="button" disabled={reasons.length > 0} onClick={() => download(model)}>
+                      {t('download', { name: model.id })}
+                    </button>
+                  )}
+                </li>
+              );
+            })}
+          </ul>
+        ) : null}
+        {catalog.status !== 'no-clinic' ? (
+          <button type="button" className="button button-secondary" onClick={() => void refreshCatalog()}>
+            {t('refresh')}
+          </button>
+        ) : null}
+      </section>
+    </section>
+  );
+}
+
+function ModelMeta({ model }: { model: CatalogModel }) {
+  const { t, i18n } = useTranslation('models');
+  return (
+    <p className="hint">
+      {t('modelMeta', {
+        kind: t(`kinds.${model.kind}`),
+        size: formatBytes(model.totalBytes, i18n.language),
+        memory: formatBytes(model.requirements.memoryBytes, i18n.language),
+        tokens: new Intl.NumberFormat(i18n.language).format(model.requirements.contextTokens),
+      })}
+    </p>
+  );
+}
+
+function InstalledModel({ model, onResume, canResume }: { model: StoredModel; onResume: () => void; canResume: boolean }) {
+  const { t } = useTranslation('models');
+  const downloads = useDownloads();
+  const state = downloads.get(model.id);
+  const failure = appEngines().onDevice.failure(model.id);
+  const remove = async () => {
+    if (confirm(t('confirmDelete'))) await deleteModel(library().db, model);
+  };
+  return (
+    <li className="model-card" data-model={model.id}>
+      <h3>{model.id}</h3>
+      <ModelMeta model={model.catalog} />
+      {model.state === 'ready' && model.active ? <p className="notice notice-success">{t('active')}</p> : null}
+      {failure ? (
+        <p className="notice notice-error" role="alert">
+          {t('failedHere', { reason: t(`errors.${failure.kind}`) })}
+        </p>
+      ) : null}
+      <DownloadStatus name={model.id} state={state} />
+      <div className="model-actions">
+        {model.state === 'ready' && !model.active ? (
+          <button type="button" className="button" onClick={() => void activateModel(library().db, model.id)}>
+            {t('activate', { name: model.id })}
+          </button>
+        ) : null}
+        {model.state === 'partial' && state?.status !== 'downloading' ? (
+          <button type="button" className="button" disabled={!canResume} onClick={onResume}>
+            {t('resume', { name: model.id })}
+          </button>
+        ) : null}
+        {state?.status !== 'downloading' ? (
+          <button type="button" className="button button-secondary" onClick={() => void remove()}>
+            {t('delete', { name: model.id })}
+          </button>
+        ) : null}
+      </div>
+    </li>
+  );
+}
