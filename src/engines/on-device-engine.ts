@@ -22,6 +22,8 @@ export interface OnDeviceEngine extends AnswerEngine {
   readonly id: 'on-device';
   /** Why the model could not run in this session, if it could not; the engine is unavailable until it is changed. */
   failure(modelId: string): OnDeviceError | undefined;
+  /** The model is deleted or downloaded again: free it if loaded, and give it a fresh chance. */
+  forget(modelId: string): Promise<void>;
 }
 
 /**
@@ -102,5 +104,12 @@ export function createOnDeviceEngine(options: { db: LibraryDb; createRuntime?: C
       }
     },
     failure: (modelId) => failures.get(modelId),
+    async forget(modelId) {
+      failures.delete(modelId);
+      if (loading?.modelId !== modelId) return;
+      const { runtime } = loading;
+      loading = undefined;
+      await (await runtime.catch(() => undefined))?.unload().catch(() => undefined);
+    },
   };
 }

@@ -119,6 +119,23 @@ describe('on-device engine', () => {
     expect(await activeModel(db)).toMatchObject({ id: 'a' });
   });
 
+  it('frees a deleted model, and tries a model downloaded again afresh', async () => {
+    const db = await tablet([{ id: 'a' }], 'a');
+    const log: string[] = [];
+    let fail = true;
+    const engine = createOnDeviceEngine({
+      db,
+      createRuntime: async (m) => runtimeDouble(m.id, log, fail ? new OnDeviceError('load-failed', 'Broken file.') : undefined),
+    });
+    await expect(engine.prepare?.()).rejects.toMatchObject({ kind: 'unavailable' });
+    fail = false;
+    await engine.forget('a');
+    expect(await engine.available()).toBe(true);
+    await engine.answer(REQUEST, () => {});
+    await engine.forget('a');
+    expect(log).toEqual(['load a', 'unload a', 'load a', 'answer a', 'unload a']);
+  });
+
   it('makes one model active at a time', async () => {
     const db = await tablet([{ id: 'a' }, { id: 'b' }], 'a');
     await activateModel(db, 'b');

@@ -129,7 +129,9 @@ function InstalledModel({ model, onResume, canResume }: { model: StoredModel; on
   const state = downloads.get(model.id);
   const failure = appEngines().onDevice.failure(model.id);
   const remove = async () => {
-    if (confirm(t('confirmDelete'))) await deleteModel(library().db, model);
+    if (!confirm(t('confirmDelete'))) return;
+    await appEngines().onDevice.forget(model.id);
+    await deleteModel(library().db, model);
   };
   return (
     <li className="model-card" data-model={model.id}>

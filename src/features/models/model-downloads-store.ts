@@ -2,6 +2,7 @@ import { useSyncExternalStore } from 'react';
 import type { CatalogModel } from '../../core/models/catalog';
 import { library } from '../../db/library';
 import type { ClinicConnection } from '../../db/library-db';
+import { appEngines } from '../../engines/app-engines';
 import type { DownloadProgress } from '../../models/gguf-files';
 import { downloadModel } from '../../models/model-downloads';
 import { OnDeviceError, type OnDeviceErrorKind } from '../../models/on-device-runtime';
@@ -36,7 +37,11 @@ export function startDownload(model: CatalogModel, connection: ClinicConnection,
     onProgress: (progress) => set(model.id, { status: 'downloading', progress, cancel }),
   })
     .then(
-      () => set(model.id, { status: 'done' }),
+      async () => {
+        // Downloaded again (a fixed file, say): the engine tries it afresh.
+        await appEngines().onDevice.forget(model.id);
+        set(model.id, { status: 'done' });
+      },
       (error: unknown) => {
         // Cancelled: what came stays on the tablet, to resume; no error to show.
         if (controller.signal.aborted) set(model.id, undefined);
