@@ -12,3 +12,8 @@ declare class URL {
   readonly protocol: string;
   readonly href: string;
 }
+/** A WebCrypto key handle, opaque to core: the runtime's own CryptoKey (browser or Node) satisfies it. */
+interface CryptoKey {
+  readonly type: string;
+  readonly algorithm: { readonly name: string };
+}

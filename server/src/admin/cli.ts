@@ -5,6 +5,7 @@ import { openDatabase } from '../db/database';
 import { ensureAdminToken } from './admin-token';
 import { deviceCommands } from './devices';
 import { packCommands } from './packs';
+import { publisherKeyCommands } from './publisher-keys';
 
 /** An admin command: works on the data directory directly, whether or not the server runs. */
 export interface AdminCommand {
@@ -22,6 +23,7 @@ export interface AdminContext {
 const COMMANDS: Record<string, AdminCommand> = {
   ...deviceCommands,
   ...packCommands,
+  ...publisherKeyCommands,
   'admin-token': {
     usage: 'admin-token',
     help: 'print the admin token for admin API routes',
@@ -33,7 +35,7 @@ function usage(): string {
   return [
     'Usage: npm run admin -- [--data DIR] <command> [arguments]',
     '',
-    ...Object.values(COMMANDS).map((c) => `  ${c.usage.padEnd(34)} ${c.help}`),
+    ...Object.values(COMMANDS).map((c) => `  ${c.usage.padEnd(40)} ${c.help}`),
   ].join('\n');
 }
 

@@ -3,7 +3,8 @@ import { basename } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { PACK_FORMAT } from '../../../src/core/pack/pack-schema';
-import { PackStore } from '../packs/pack-store';
+import { PackStore, type StoredPack } from '../packs/pack-store';
+import { unsignedNotice } from '../packs/publisher-keys';
 import type { AdminCommand } from './cli';
 
 /** Progress lines every this many records or excerpts: a whole corpus takes a while to read. */
@@ -34,10 +35,7 @@ export const packCommands: Record<string, AdminCommand> = {
       const corpus = values.corpus ?? !(await isPackFile(file));
       const { manifest, outcome } = corpus ? await importCorpus(store, file, values, print) : await importPack(store, file, print);
       print(`${manifest.id} ${manifest.version}: ${outcome} (${manifest.excerptCount} excerpts).`);
-      if (values.publish) {
-        store.publish(manifest.id, manifest.version);
-        print(`${manifest.id} ${manifest.version}: published; tablets get it at their next sync.`);
-      }
+      if (values.publish) printPublished(await store.publish(manifest.id, manifest.version), print);
     },
   },
   packs: {
@@ -50,8 +48,14 @@ export const packCommands: Record<string, AdminCommand> = {
         return;
       }
       const rows = [
-        ['id', 'version', 'excerpts', 'published'],
-        ...packs.map((p) => [p.manifest.id, p.manifest.version, String(p.manifest.excerptCount), p.status]),
+        ['id', 'version', 'excerpts', 'published', 'signed'],
+        ...packs.map((p) => [
+          p.manifest.id,
+          p.manifest.version,
+          String(p.manifest.excerptCount),
+          p.status,
+          p.signature ? `key ${p.signature.keyId}` : p.publishedAt ? 'unsigned' : '',
+        ]),
       ];
       const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
       for (const row of rows)
@@ -66,13 +70,18 @@ export const packCommands: Record<string, AdminCommand> = {
   'pack-publish': {
     usage: 'pack-publish <id> <version>',
     help: 'make a stored pack version the one tablets get (also rolls back)',
-    run({ dataDir, db, print }, [id, version]) {
+    async run({ dataDir, db, print }, [id, version]) {
       if (!id || !version) throw new Error('Usage: pack-publish <id> <version>');
-      new PackStore(db, dataDir).publish(id, version);
-      print(`${id} ${version}: published; tablets get it at their next sync.`);
+      printPublished(await new PackStore(db, dataDir).publish(id, version), print);
     },
   },
 };
+
+function printPublished(pack: StoredPack, print: (line: string) => void): void {
+  const { id, version } = pack.manifest;
+  print(`${id} ${version}: published; tablets get it at their next sync.`);
+  print(pack.signature ? `${id} ${version}: signed with publisher key ${pack.signature.keyId}.` : unsignedNotice(`${id} ${version}`));
+}
 
 function importPack(store: PackStore, file: string, print: (line: string) => void) {
   print(`Reading pack ${file}…`);

@@ -47,4 +47,7 @@ export const MIGRATIONS: string[] = [
      published_at TEXT,
      PRIMARY KEY (id, version)
    );`,
+  // 4: pack signatures: the publisher key's signature of a version's manifest, JSON {keyId, signature}, made when
+  // it is published; NULL for a version published while the clinic had no publisher key.
+  `ALTER TABLE packs ADD COLUMN signature TEXT;`,
 ];

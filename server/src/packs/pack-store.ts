@@ -8,9 +8,11 @@ import { AppError } from '../../../src/core/errors/app-error';
 import { type CorpusOptions, readCorpus } from '../../../src/core/pack/corpus-reader';
 import { type ParsedPack, type ReadProgress, readPack, writePack } from '../../../src/core/pack/pack-reader';
 import { type PackManifest, PackManifestSchema } from '../../../src/core/pack/pack-schema';
+import { type PackSignature, PackSignatureSchema } from '../../../src/core/pack/pack-signature';
 import { compareVersions } from '../../../src/core/pack/version';
 import type { Db } from '../db/database';
 import { ServerError } from '../errors';
+import { PublisherKeys } from './publisher-keys';
 
 export type ImportOutcome = 'imported' | 'unchanged';
 export type PackStatus = 'current' | 'published' | 'unpublished';
@@ -25,6 +27,8 @@ export interface StoredPack {
   importedAt: string;
   publishedAt: string | null;
   status: PackStatus;
+  /** The publisher key's signature, made when the version was published; null when published unsigned. */
+  signature: PackSignature | null;
 }
 
 /** The encodings stored beside each pack file, best first; the file's ETag gets a suffix per encoding. */
@@ -42,6 +46,7 @@ interface PackRow {
   etag: string;
   imported_at: string;
   published_at: string | null;
+  signature: string | null;
 }
 
 const compressors = {
@@ -67,6 +72,7 @@ export class PackStore {
   constructor(
     private readonly db: Db,
     private readonly dataDir: string,
+    readonly keys: PublisherKeys = new PublisherKeys(dataDir),
   ) {}
 
   /** Validates a pack file with the app's reader (every line, count and hash) and stores it. */
@@ -93,17 +99,46 @@ export class PackStore {
     return this.store(pack);
   }
 
-  /** Makes a version the current one for its pack, even an older one (rollback). */
-  publish(id: string, version: string): StoredPack {
+  /**
+   * Makes a version the current one for its pack, even an older one (rollback), signed with the
+   * clinic's publisher key when it has one (`signature` stays null otherwise: the caller says so).
+   * A version signed before keeps its signature when there is no key now.
+   */
+  async publish(id: string, version: string): Promise<StoredPack> {
     const row = this.row(id, version);
     if (!row) throw new ServerError('request/not-found', `No pack ${id} version ${version}: import it first.`, { id, version });
-    if (this.get(id, version)?.status !== 'current') {
-      // Strictly after the last publication of this pack, so "published last" never ties.
-      const last = this.db.prepare('SELECT MAX(published_at) AS at FROM packs WHERE id = ?').get(id) as { at: string | null };
-      const at = Math.max(Date.now(), last.at ? Date.parse(last.at) + 1 : 0);
-      this.db.prepare('UPDATE packs SET published_at = ? WHERE id = ? AND version = ?').run(new Date(at).toISOString(), id, version);
-    }
+    const signer = await this.keys.signer();
+    const signature = signer ? JSON.stringify(await signer.sign(JSON.parse(row.manifest) as PackManifest)) : row.signature;
+    this.db
+      .transaction(() => {
+        if (this.get(id, version)?.status !== 'current') {
+          // Strictly after the last publication of this pack, so "published last" never ties.
+          const last = this.db.prepare('SELECT MAX(published_at) AS at FROM packs WHERE id = ?').get(id) as { at: string | null };
+          const at = Math.max(Date.now(), last.at ? Date.parse(last.at) + 1 : 0);
+          this.db.prepare('UPDATE packs SET published_at = ? WHERE id = ? AND version = ?').run(new Date(at).toISOString(), id, version);
+        }
+        this.db.prepare('UPDATE packs SET signature = ? WHERE id = ? AND version = ?').run(signature, id, version);
+      })
+      .immediate();
     return this.get(id, version)!;
+  }
+
+  /**
+   * Signs every published version with the active publisher key (after a key is made or rotated, so
+   * tablets that trust only the new key still accept what they are offered). Returns how many.
+   */
+  async signPublished(): Promise<number> {
+    const signer = await this.keys.signer();
+    if (!signer) return 0;
+    const rows = this.db.prepare('SELECT * FROM packs WHERE published_at IS NOT NULL').all() as PackRow[];
+    const signed = await Promise.all(
+      rows.map(async (row) => ({ row, signature: JSON.stringify(await signer.sign(JSON.parse(row.manifest) as PackManifest)) })),
+    );
+    const update = this.db.prepare('UPDATE packs SET signature = ? WHERE id = ? AND version = ?');
+    this.db.transaction(() => {
+      for (const { row, signature } of signed) update.run(signature, row.id, row.version);
+    })();
+    return signed.length;
   }
 
   /** Every stored version, for the admin: by pack id, newest version first. */
@@ -233,5 +268,16 @@ function toStored(row: PackRow, current: Set<string>): StoredPack {
     importedAt: row.imported_at,
     publishedAt: row.published_at,
     status: current.has(`${row.id} ${row.version}`) ? 'current' : row.published_at ? 'published' : 'unpublished',
+    signature: parseSignature(row.signature),
   };
+}
+
+function parseSignature(stored: string | null): PackSignature | null {
+  if (!stored) return null;
+  try {
+    const parsed = PackSignatureSchema.safeParse(JSON.parse(stored));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
 }

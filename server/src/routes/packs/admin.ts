@@ -1,7 +1,8 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { requireAdmin } from '../../auth/guards';
 import { errorBodySchema, ServerError } from '../../errors';
-import type { PackStore } from '../../packs/pack-store';
+import type { PackStore, StoredPack } from '../../packs/pack-store';
+import { unsignedNotice } from '../../packs/publisher-keys';
 import { adminPack, adminPackSchema, type PackParams, packParamsSchema } from './schemas';
 
 /** Big enough for a whole-corpus pack; a pack file is held in memory while it is validated anyway. */
@@ -68,8 +69,9 @@ export async function adminPackRoutes(app: FastifyInstance, { store }: { store: 
       if (!Buffer.isBuffer(request.body)) throw new ServerError('request/invalid', 'Send the pack file as application/x-ndjson.');
       const { manifest, outcome } = await store.importPack([request.body.toString('utf8')]);
       const { id, version } = manifest;
-      const pack = request.query.publish ? store.publish(id, version) : store.get(id, version)!;
+      const pack = request.query.publish ? await store.publish(id, version) : store.get(id, version)!;
       request.log.info({ pack: id, version, outcome }, 'pack import');
+      if (request.query.publish) logPublished(request.log, pack);
       return reply.code(outcome === 'imported' ? 201 : 200).send({ id, version, outcome, status: pack.status });
     },
   );
@@ -84,9 +86,15 @@ export async function adminPackRoutes(app: FastifyInstance, { store }: { store: 
       },
     },
     async (request) => {
-      const pack = store.publish(request.params.id, request.params.version);
-      request.log.info({ pack: pack.manifest.id, version: pack.manifest.version }, 'pack published');
+      const pack = await store.publish(request.params.id, request.params.version);
+      logPublished(request.log, pack);
       return adminPack(pack);
     },
   );
+}
+
+function logPublished(log: FastifyBaseLogger, pack: StoredPack): void {
+  const { id, version } = pack.manifest;
+  if (pack.signature) log.info({ pack: id, version, keyId: pack.signature.keyId }, 'pack published, signed');
+  else log.warn({ pack: id, version }, unsignedNotice(`pack ${id} ${version}`));
 }

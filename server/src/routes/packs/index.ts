@@ -1,11 +1,12 @@
 import { stat } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
+import { formatPackSignatureHeader, PACK_SIGNATURE_HEADER } from '../../../../src/core/pack/pack-signature';
 import { requireDevice } from '../../auth/guards';
 import { errorBodySchema, ServerError } from '../../errors';
 import { chooseEncoding, sendFile } from '../../http/file-responses';
 import { encodedEtag, PACK_ENCODINGS, PackStore } from '../../packs/pack-store';
 import { adminPackRoutes } from './admin';
-import { type PackParams, packParamsSchema, packSummary, packSummarySchema } from './schemas';
+import { type PackParams, packParamsSchema, packSummary, packSummarySchema, publisherKey, publisherKeySchema } from './schemas';
 
 /**
  * Guideline packs for tablets: the list of current versions and the files themselves. Files are
@@ -45,6 +46,8 @@ export async function packRoutes(app: FastifyInstance): Promise<void> {
       if (!pack || pack.status === 'unpublished') {
         throw new ServerError('request/not-found', `No published pack ${id} version ${version}.`, { id, version });
       }
+      // With the file, so a tablet that downloads it checks it without asking for the list again.
+      if (pack.signature) reply.header(PACK_SIGNATURE_HEADER, formatPackSignatureHeader(pack.signature));
       const chosen = chooseEncoding(
         request.headers['accept-encoding'],
         PACK_ENCODINGS.map((e) => e.encoding),
@@ -65,6 +68,21 @@ export async function packRoutes(app: FastifyInstance): Promise<void> {
         { cacheControl: 'no-cache', vary: 'Accept-Encoding' },
       );
     },
+  );
+
+  app.get(
+    '/api/publisher-keys',
+    {
+      onRequest: requireDevice,
+      schema: {
+        response: {
+          200: { type: 'object', properties: { keys: { type: 'array', items: publisherKeySchema } }, required: ['keys'] },
+          401: errorBodySchema,
+        },
+      },
+    },
+    // The active key first; retired ones still check what they signed before a rotation.
+    async () => ({ keys: store.keys.list().map(publisherKey) }),
   );
 
   await app.register(adminPackRoutes, { store });

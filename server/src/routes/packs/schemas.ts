@@ -1,4 +1,5 @@
 import type { StoredPack } from '../../packs/pack-store';
+import type { PublisherKey } from '../../packs/publisher-keys';
 
 /** The pack ids and versions the app's schema allows: they are also the file names on disk. */
 export const packParamsSchema = {
@@ -31,8 +32,44 @@ export const packSummarySchema = {
     contentHash: { type: 'string' },
     demo: { type: 'boolean' },
     publishedAt: { type: ['string', 'null'] },
+    /** The publisher key's signature of the manifest; null when the version was published unsigned. */
+    signature: {
+      anyOf: [
+        {
+          type: 'object',
+          properties: { keyId: { type: 'string' }, signature: { type: 'string' } },
+          required: ['keyId', 'signature'],
+        },
+        { type: 'null' },
+      ],
+    },
   },
-  required: ['id', 'version', 'title', 'language', 'publisher', 'licence', 'excerptCount', 'size', 'contentHash', 'demo', 'publishedAt'],
+  required: [
+    'id',
+    'version',
+    'title',
+    'language',
+    'publisher',
+    'licence',
+    'excerptCount',
+    'size',
+    'contentHash',
+    'demo',
+    'publishedAt',
+    'signature',
+  ],
+} as const;
+
+/** A publisher public key, as tablets are configured with it. */
+export const publisherKeySchema = {
+  type: 'object',
+  properties: {
+    keyId: { type: 'string' },
+    publicKey: { type: 'string', description: 'raw 32-byte Ed25519 public key, base64url' },
+    name: { type: 'string' },
+    retired: { type: 'boolean' },
+  },
+  required: ['keyId', 'publicKey', 'name', 'retired'],
 } as const;
 
 export const adminPackSchema = {
@@ -59,9 +96,14 @@ export function packSummary(pack: StoredPack) {
     contentHash: m.contentHash,
     demo: m.demo ?? false,
     publishedAt: pack.publishedAt,
+    signature: pack.signature,
   };
 }
 
 export function adminPack(pack: StoredPack) {
   return { ...packSummary(pack), status: pack.status, importedAt: pack.importedAt };
+}
+
+export function publisherKey(key: PublisherKey) {
+  return { keyId: key.keyId, publicKey: key.publicKey, name: key.name, retired: key.retiredAt !== null };
 }
