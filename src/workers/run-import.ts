@@ -18,7 +18,8 @@ export async function runImport(db: LibraryDb, source: ImportSource, emit: (e: I
         },
       }),
     );
-    const text = counted.pipeThrough(new TextDecoderStream('utf-8', { fatal: true }));
+    // The BOM is kept for the reader, which drops one as the server's does: both sides accept the same files.
+    const text = counted.pipeThrough(new TextDecoderStream('utf-8', { fatal: true, ignoreBOM: true }));
     const readProgress = () => emit({ type: 'progress', phase: 'read', done: bytes, total: size ?? bytes });
     const parsed =
       source.kind === 'corpus'
@@ -53,7 +54,11 @@ async function* iterate(stream: ReadableStream<string>): AsyncGenerator<string> 
   const reader = stream.getReader();
   try {
     for (;;) {
-      const { done, value } = await reader.read();
+      const { done, value } = await reader.read().catch((error: unknown) => {
+        // The strict decoder's refusal: bytes that are not UTF-8 (a binary file, another encoding).
+        if (error instanceof TypeError) throw new AppError('pack/not-text', 'The file is not UTF-8 text: it is damaged, or not a pack.');
+        throw error;
+      });
       if (done) return;
       yield value;
     }

@@ -209,8 +209,10 @@ export class PackStore {
   }
 
   /** True when this exact version is stored; a version stored with other content is refused. */
+  /** Versions that compare equal ("3", "3.0", "03") are one version: tablets could not tell them apart. */
   private unchanged(manifest: PackManifest): boolean {
-    const row = this.row(manifest.id, manifest.version);
+    const rows = this.db.prepare('SELECT * FROM packs WHERE id = ?').all(manifest.id) as PackRow[];
+    const row = rows.find((r) => compareVersions(r.version, manifest.version) === 0);
     if (!row) return false;
     if ((JSON.parse(row.manifest) as PackManifest).contentHash === manifest.contentHash) return true;
     throw new ServerError(

@@ -13,6 +13,7 @@ export const ERROR_CODES = [
   'pack/older-version',
   'pack/version-conflict',
   'pack/empty',
+  'pack/not-text',
   'pack/unsigned',
   'pack/untrusted-key',
   'pack/bad-signature',

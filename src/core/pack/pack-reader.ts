@@ -27,6 +27,13 @@ export async function readPack(chunks: AsyncIterable<string> | Iterable<string>,
       continue;
     }
     const excerpt = validateLine(ExcerptSchema, parseJsonLine(text, line, 'excerpt'), line);
+    if (!manifest.sources.some((s) => s.name === excerpt.source)) {
+      throw new AppError('pack/invalid-field', `Line ${line}: source "${excerpt.source}" is not one of the manifest's sources.`, {
+        line,
+        field: 'source',
+        reason: 'not one of the manifest’s sources',
+      });
+    }
     if (ids.has(excerpt.id)) {
       throw new AppError('pack/duplicate-excerpt', `Line ${line}: excerpt id "${excerpt.id}" appears twice.`, {
         line,
