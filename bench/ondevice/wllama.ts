@@ -1,11 +1,16 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
+import { buildStandalonePage } from '../../scripts/build-page';
+import { type FolderServer, ISOLATION_HEADERS, serveFolder } from '../../scripts/serve-folder';
 import { launchBrowser } from '../../tests/e2e/support/browser';
-import { buildWllamaHarness } from '../../tests/e2e/wllama-harness/build';
 import type { Outcome } from '../../tests/e2e/wllama-harness/protocol';
-import { type HarnessServer, serveHarness } from '../../tests/e2e/wllama-harness/server';
+
+/** The wllama harness page of the end-to-end tests: the same code measured as tested. */
+const HARNESS_PAGE = fileURLToPath(new URL('../../tests/e2e/wllama-harness/page', import.meta.url));
+
 import { CONTEXT_TOKENS, MAX_TOKENS, type Round, roundFigures } from './protocol';
 
 /** The app's wllama runtime in headless Chromium, in a cross-origin isolated page as the app is served. */
@@ -21,7 +26,7 @@ function value<T>(outcome: Outcome<T>): T {
 
 export async function openWllama(modelPath: string, threads: number, log: (line: string) => void): Promise<WllamaSide> {
   const dir = await mkdtemp(join(tmpdir(), 'bench-ondevice-'));
-  let server: HarnessServer | undefined;
+  let server: FolderServer | undefined;
   let browser: Browser | undefined;
   const close = async () => {
     await browser?.close();
@@ -29,8 +34,8 @@ export async function openWllama(modelPath: string, threads: number, log: (line:
     await rm(dir, { recursive: true, force: true });
   };
   try {
-    await buildWllamaHarness(dir);
-    server = await serveHarness(dir, new Map([['bench.gguf', modelPath]]), { isolated: true });
+    await buildStandalonePage(HARNESS_PAGE, dir);
+    server = await serveFolder(dir, new Map([['/models/bench.gguf', modelPath]]), ISOLATION_HEADERS);
     browser = await launchBrowser();
     const page: Page = await browser.newPage();
     page.on('pageerror', (e) => log(`page error: ${e.message}`));

@@ -4,13 +4,13 @@
 import { readFile, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildStandalonePage } from '../../scripts/build-page';
+import { serveFolder } from '../../scripts/serve-folder';
 import { withBenchPage } from './browser';
 import { parseCli } from './cli';
 import { docIdsOfCorpus, type JudgedQuery, judgeQueries } from './judgements';
 import { percentile, quality, round } from './metrics';
-import { buildBenchPage } from './page-build';
 import { type BenchQuery, ENGINES, type EngineName, type ResultRef } from './protocol';
-import { serveStatic } from './server';
 
 export interface EngineFigures {
   importMs: number;
@@ -45,9 +45,9 @@ async function main(): Promise<void> {
   );
 
   log('building the bench page with Vite');
-  await buildBenchPage(PAGE_DIR);
+  await buildStandalonePage(fileURLToPath(new URL('./page', import.meta.url)), PAGE_DIR);
   await rm(PROFILE_DIR, { recursive: true, force: true });
-  const server = await serveStatic(PAGE_DIR, new Map([[CORPUS_PATH, resolve(options.corpus)]]));
+  const server = await serveFolder(PAGE_DIR, new Map([[CORPUS_PATH, resolve(options.corpus)]]));
   try {
     const figures: Partial<Record<EngineName, EngineFigures>> = {};
     for (const engine of ENGINES) figures[engine] = await measure(engine, `${server.url}/`, queries);

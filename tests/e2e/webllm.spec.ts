@@ -7,14 +7,15 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildStandalonePage } from '../../scripts/build-page';
 import type { CatalogModel } from '../../src/core/models/catalog';
 import { MISSING_MODEL_LIBRARY_MESSAGE } from '../../src/models/webllm/webllm-errors';
 import { launchBrowser } from './support/browser';
 import { distDir } from './support/dist';
 import { startStaticServer } from './support/static-server';
-import { buildWebllmHarness } from './webllm-harness/build';
 import { WEBLLM_FILES, writeMirrorModel } from './webllm-harness/mirror';
 import type { AnswerSpec, DoubleEvent, Outcome, PageError } from './webllm-harness/protocol';
 import { type HarnessServer, serveWebllmHarness } from './webllm-harness/server';
@@ -34,7 +35,7 @@ beforeAll(async () => {
   f32 = await writeMirrorModel(mirror, 'Tiny-q4f32_1-MLC', { quantization: 'q4f32_1', library: 'broken' });
   foreign = await writeMirrorModel(mirror, 'Foreign-q4f32_1-MLC', { quantization: 'q4f32_1', library: 'foreign' });
   missing = await writeMirrorModel(mirror, 'NoLib-q4f32_1-MLC', { quantization: 'q4f32_1', library: 'missing' });
-  await buildWebllmHarness(join(dir, 'page'));
+  await buildStandalonePage(fileURLToPath(new URL('./webllm-harness/page', import.meta.url)), join(dir, 'page'));
   server = await serveWebllmHarness(join(dir, 'page'), mirror);
   browser = await launchBrowser(['--enable-unsafe-webgpu']);
 });

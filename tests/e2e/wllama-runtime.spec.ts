@@ -3,15 +3,16 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildStandalonePage } from '../../scripts/build-page';
+import { type FolderServer, ISOLATION_HEADERS, serveFolder } from '../../scripts/serve-folder';
 import type { ModelRequirements } from '../../src/core/models/catalog';
 import type { AnswerRequest } from '../../src/engines/engine';
 import { tinyModelPath } from '../fixtures/tiny-model';
 import { launchBrowser } from './support/browser';
-import { buildWllamaHarness } from './wllama-harness/build';
 import type { AnswerRun, AnswerSpec, LoadFigures, LoadSpec, Outcome, PageError } from './wllama-harness/protocol';
-import { type HarnessServer, serveHarness } from './wllama-harness/server';
 
 const CHAT: ModelRequirements = { memoryBytes: 16 * 2 ** 20, shaderF16: false, contextTokens: 1024, promptProfile: 'chat' };
 const BASE: ModelRequirements = { ...CHAT, promptProfile: 'completion' };
@@ -33,16 +34,19 @@ const greedy = (request: Omit<AnswerRequest, 'maxTokens'>, maxTokens = 24): Answ
   request: { ...request, maxTokens, temperature: 0 },
 });
 
+/** The harness page, bundled with the real wllama runtime module (and its .wasm, through the app's `?url` import). */
+const HARNESS_PAGE = fileURLToPath(new URL('./wllama-harness/page', import.meta.url));
+
 let dir: string;
 let browser: Browser;
-const servers: HarnessServer[] = [];
+const servers: FolderServer[] = [];
 
 async function openPage(isolated: boolean): Promise<Page> {
   const models = new Map([
-    ['tiny.gguf', await tinyModelPath('tiny')],
-    ['base.gguf', await tinyModelPath('base')],
+    ['/models/tiny.gguf', await tinyModelPath('tiny')],
+    ['/models/base.gguf', await tinyModelPath('base')],
   ]);
-  const server = await serveHarness(dir, models, { isolated });
+  const server = await serveFolder(dir, models, isolated ? ISOLATION_HEADERS : {});
   servers.push(server);
   const page = await browser.newPage();
   await page.goto(`${server.url}/`);
@@ -76,7 +80,7 @@ function expectPlainMessage(message: string): void {
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'wllama-harness-'));
-  await buildWllamaHarness(dir);
+  await buildStandalonePage(HARNESS_PAGE, dir);
   browser = await launchBrowser();
 });
 

@@ -11,16 +11,30 @@ const TYPES: Record<string, string> = {
   '.json': 'application/json',
   '.jsonl': 'application/x-ndjson; charset=utf-8',
   '.map': 'application/json',
+  '.wasm': 'application/wasm',
 };
 
-export interface StaticServer {
-  /** Origin, e.g. http://127.0.0.1:41234 */
+/** The headers that make a page cross-origin isolated, so it has SharedArrayBuffer and wasm threads. */
+export const ISOLATION_HEADERS = {
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-embedder-policy': 'require-corp',
+};
+
+export interface FolderServer {
+  /** Origin, e.g. http://127.0.0.1:41234 (a secure context, as OPFS and SharedArrayBuffer need). */
   url: string;
   close(): Promise<void>;
 }
 
-/** Serves a folder, plus extra URL paths mapped to files elsewhere, on a random local port. */
-export async function serveStatic(root: string, extra: ReadonlyMap<string, string> = new Map()): Promise<StaticServer> {
+/**
+ * Serves a folder (a built bench or test page), plus extra URL paths mapped to files elsewhere (a corpus,
+ * a model), on a random loopback port, with `headers` on every response.
+ */
+export async function serveFolder(
+  root: string,
+  extra: ReadonlyMap<string, string> = new Map(),
+  headers: Record<string, string> = {},
+): Promise<FolderServer> {
   const base = resolve(root);
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
@@ -37,6 +51,7 @@ export async function serveStatic(root: string, extra: ReadonlyMap<string, strin
       'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
       'content-length': info.size,
       'cache-control': 'no-store',
+      ...headers,
     });
     createReadStream(file).pipe(res);
   });
@@ -44,6 +59,10 @@ export async function serveStatic(root: string, extra: ReadonlyMap<string, strin
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
-    close: () => new Promise((done) => server.close(() => done())),
+    close: () =>
+      new Promise((done) => {
+        server.closeAllConnections();
+        server.close(() => done());
+      }),
   };
 }
