@@ -12,13 +12,14 @@ import { ERROR_CODES } from '../../src/core/errors/app-error';
 import { makeExcerpts, makePack } from '../fixtures/pack';
 import {
   analysePack,
+  FUZZ_HANG_MS,
+  FUZZ_SEED,
+  fuzzCases,
   INSTALLED_ID,
   INSTALLED_VERSION,
   installedPackParts,
   lineProblems,
   MUTATION_KINDS,
-  type MutationKind,
-  mutatedPacks,
   type PackCase,
   type PackFacts,
   preview,
@@ -32,12 +33,9 @@ import { pick, seededRandom } from '../fixtures/random';
 // leaves the packs table and every file under the data directory as they were, with no stray
 // temporary file. Case n reproduces alone: mutatedPack(SEED, n).
 
-const SEED = 0x5eed_2026;
-const CASES = 1200;
-const HANG_MS = 10_000;
-
-const cases = mutatedPacks(SEED, CASES);
-const byKind = (kind: MutationKind) => cases.filter((c) => c.kind === kind);
+const SEED = FUZZ_SEED;
+const HANG_MS = FUZZ_HANG_MS;
+const { cases, byKind } = fuzzCases();
 const PACK_CODES = new Set<string>(ERROR_CODES.filter((c) => c.startsWith('pack/')));
 
 let dbDir: string;

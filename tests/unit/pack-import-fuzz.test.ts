@@ -9,19 +9,20 @@ import { numberedLines } from '../../src/core/pack/lines';
 import { readPack } from '../../src/core/pack/pack-reader';
 import { buildPackIndex } from '../../src/core/search/index-builder';
 import type { LibraryDb } from '../../src/db/library-db';
-import { installPack } from '../../src/db/pack-install';
+import { installPack, removePack } from '../../src/db/pack-install';
 import type { ImportEvent } from '../../src/workers/import-protocol';
 import { runImport } from '../../src/workers/run-import';
 import { openTestLibrary, snapshot } from '../fixtures/library';
 import { makeExcerpt, makePack } from '../fixtures/pack';
 import {
   analysePack,
+  FUZZ_HANG_MS,
+  FUZZ_SEED,
+  fuzzCases,
   INSTALLED_ID,
   installedPackParts,
   lineProblems,
   MUTATION_KINDS,
-  type MutationKind,
-  mutatedPacks,
   type PackCase,
   type PackFacts,
   preview,
@@ -33,12 +34,9 @@ import { intBetween, seededRandom } from '../fixtures/random';
 // exactly as the file says or refused with a coded, translatable message, and a refusal leaves
 // every table of the library exactly as it was. Case n reproduces alone: mutatedPack(SEED, n).
 
-const SEED = 0x5eed_2026;
-const CASES = 1200;
-const HANG_MS = 10_000;
-
-const cases = mutatedPacks(SEED, CASES);
-const byKind = (kind: MutationKind) => cases.filter((c) => c.kind === kind);
+const SEED = FUZZ_SEED;
+const HANG_MS = FUZZ_HANG_MS;
+const { cases, byKind } = fuzzCases();
 
 const english = JSON.parse(readFileSync(new URL('../../locales/en/common.json', import.meta.url), 'utf8')) as {
   errors: Record<string, string>;
@@ -132,21 +130,8 @@ const plain = (value: unknown) => JSON.parse(JSON.stringify(value)) as unknown;
 
 /** Puts a pack's rows back as they were before the fuzzing, after a file was legitimately installed. */
 async function restore(id: string): Promise<void> {
-  const range = [
-    [id, Dexie.minKey],
-    [id, Dexie.maxKey],
-  ] as const;
   await db.transaction('rw', [db.packs, db.packSearch, db.excerpts, db.postings], async () => {
-    await db.packs.delete(id);
-    await db.packSearch.delete(id);
-    await db.excerpts
-      .where('[packId+ordinal]')
-      .between(...range)
-      .delete();
-    await db.postings
-      .where('[packId+term]')
-      .between(...range)
-      .delete();
+    await removePack(db, id);
     await db.packs.bulkPut(baseline.packs.filter((p) => p.id === id));
     await db.packSearch.bulkPut(baseline.packSearch.filter((p) => p.packId === id));
     await db.excerpts.bulkPut(baseline.excerpts.filter((e) => e.packId === id));
