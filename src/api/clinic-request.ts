@@ -7,6 +7,9 @@ export type ClinicFetch = (
   init: { method: string; headers: Record<string, string>; body?: string; signal: AbortSignal },
 ) => Promise<{ status: number; json(): Promise<unknown> }>;
 
+/** The page's or worker's own fetch, called late so tests can stub the global. */
+export const browserFetch: ClinicFetch = (url, init) => fetch(url, init);
+
 export interface ClinicRequestOptions {
   fetch: ClinicFetch;
   /** A request with no response by then is given up as a `timeout`. */

@@ -1,5 +1,5 @@
 import { requestModelAccess } from '../api/catalog-client';
-import type { ClinicRequestOptions } from '../api/clinic-request';
+import { browserFetch, type ClinicRequestOptions } from '../api/clinic-request';
 import type { CatalogModel } from '../core/models/catalog';
 import type { ClinicConnection, LibraryDb, StoredModel } from '../db/library-db';
 import { activateModel, listModels, putModel, removeModel, updateModel } from '../db/model-store';
@@ -12,7 +12,7 @@ export interface ModelDownloadOptions {
   request?: ClinicRequestOptions;
 }
 
-const defaultRequest: ClinicRequestOptions = { fetch: (url, init) => fetch(url, init), timeoutMs: 30_000 };
+const defaultRequest: ClinicRequestOptions = { fetch: browserFetch, timeoutMs: 30_000 };
 
 /**
  * Brings a model from the clinic server's mirror onto the tablet, resuming an earlier partial download,

@@ -1,4 +1,4 @@
-import type { ClinicFetch, ClinicRequestOptions } from '../api/clinic-request';
+import { browserFetch, type ClinicFetch, type ClinicRequestOptions } from '../api/clinic-request';
 import { jobEvent, postJob, pullFeed } from '../api/jobs-client';
 import { fetchClinicModel } from '../api/models-client';
 import type { Clock, OutboxEvent } from '../core/outbox/transition';
@@ -55,7 +55,7 @@ export function createOutboxSync(options: OutboxSyncOptions): OutboxSync {
   const now = options.now ?? Date.now;
   const random = options.random ?? Math.random;
   const clock = (): Clock => ({ now: now(), random });
-  const client: ClinicRequestOptions = { fetch: options.fetch ?? fetchJson, timeoutMs: options.timeoutMs ?? 30_000 };
+  const client: ClinicRequestOptions = { fetch: options.fetch ?? browserFetch, timeoutMs: options.timeoutMs ?? 30_000 };
   // Passed in by the page; the service worker and Node have neither.
   const { window: win, document: doc } = options;
 
@@ -163,8 +163,6 @@ export function createOutboxSync(options: OutboxSyncOptions): OutboxSync {
     },
   };
 }
-
-const fetchJson: ClinicFetch = (url, init) => fetch(url, init);
 
 /** Runs `work` on every item, at most `limit` at a time. */
 async function eachConcurrently<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {

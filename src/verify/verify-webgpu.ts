@@ -1,5 +1,5 @@
 import { fetchCatalog, requestModelAccess } from '../api/catalog-client';
-import type { ClinicRequestOptions } from '../api/clinic-request';
+import { browserFetch, type ClinicRequestOptions } from '../api/clinic-request';
 import type { CatalogModel } from '../core/models/catalog';
 import { clinicConnection } from '../db/clinic-connection';
 import { type ClinicConnection, LibraryDb } from '../db/library-db';
@@ -36,7 +36,7 @@ const rows = (pairs: [string, Child][]) => el('table', {}, ...pairs.map(([k, v])
 const mb = (bytes: number) => `${Math.round(bytes / 2 ** 20).toLocaleString('en')} MB`;
 const ms = (value: number | undefined) => (value === undefined ? '—' : `${Math.round(value).toLocaleString('en')} ms`);
 
-const request: ClinicRequestOptions = { fetch: (url, init) => fetch(url, init), timeoutMs: 15_000 };
+const request: ClinicRequestOptions = { fetch: browserFetch, timeoutMs: 15_000 };
 /** The app's own database on this origin: its clinic connection and the models it downloaded. */
 const db = new LibraryDb();
 

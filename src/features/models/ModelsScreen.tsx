@@ -2,6 +2,7 @@ import { useLiveQuery } from 'dexie-react-hooks';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { fetchCatalog } from '../../api/catalog-client';
+import { browserFetch } from '../../api/clinic-request';
 import type { CatalogModel } from '../../core/models/catalog';
 import { misfits } from '../../core/models/fit';
 import { clinicConnection } from '../../db/clinic-connection';
@@ -35,7 +36,7 @@ export function ModelsScreen() {
     const current = await clinicConnection(db);
     if (!current) return setCatalog({ status: 'no-clinic' });
     setCatalog({ status: 'loading' });
-    const result = await fetchCatalog(current, { fetch: (url, init) => fetch(url, init), timeoutMs: 15_000 });
+    const result = await fetchCatalog(current, { fetch: browserFetch, timeoutMs: 15_000 });
     setCatalog(result.kind === 'catalog' ? { status: 'loaded', models: result.models } : { status: 'offline' });
   }, [db]);
   // biome-ignore lint/correctness/useExhaustiveDependencies: asked again when the tablet enrolls
