@@ -49,6 +49,8 @@ const FEED_PAGE = 500;
 /** A timer never fires sooner than this, so a clock skewed into the past cannot spin. */
 const MIN_DELAY_MS = 1_000;
 const NEW_QUESTION_DELAY_MS = 1_000;
+/** The clinic's model changes when its admin restarts the server with another: asking every 10 minutes is enough. */
+const MODEL_RECHECK_MS = 10 * 60_000;
 
 export function createOutboxSync(options: OutboxSyncOptions): OutboxSync {
   const { db, pollMs = 5_000 } = options;
@@ -60,6 +62,8 @@ export function createOutboxSync(options: OutboxSyncOptions): OutboxSync {
   const { window: win, document: doc } = options;
 
   let running: Promise<FlushResult> | undefined;
+  /** When the server was last asked which model it runs: not at every flush, which polls every few seconds. */
+  let modelAskedAt = Number.NEGATIVE_INFINITY;
   let started = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
 
@@ -101,8 +105,11 @@ export function createOutboxSync(options: OutboxSyncOptions): OutboxSync {
     }
 
     // Prompts queued from now on suit the model the server runs today (a base model wants completion).
-    const model = await fetchClinicModel(connection, client);
-    if (model && JSON.stringify(model) !== JSON.stringify(connection.model)) await saveClinicModel(db, connection.deviceId, model);
+    if (!connection.model || now() - modelAskedAt >= MODEL_RECHECK_MS) {
+      const model = await fetchClinicModel(connection, client);
+      if (model) modelAskedAt = now();
+      if (model && JSON.stringify(model) !== JSON.stringify(connection.model)) await saveClinicModel(db, connection.deviceId, model);
+    }
     return result;
   }
 

@@ -15,7 +15,7 @@ import { type Capabilities, detectCapabilities, deviceProfile } from '../../mode
 import { deleteModel } from '../../models/model-downloads';
 import { DeviceReport } from './DeviceReport';
 import { DownloadStatus } from './DownloadStatus';
-import { startDownload, useDownloads } from './model-downloads-store';
+import { type DownloadState, startDownload, useDownloads } from './model-downloads-store';
 
 type CatalogState = { status: 'loading' } | { status: 'no-clinic' } | { status: 'offline' } | { status: 'loaded'; models: CatalogModel[] };
 
@@ -56,7 +56,13 @@ export function ModelsScreen() {
         {installed && installed.length === 0 ? <p className="empty">{t('noneInstalled')}</p> : null}
         <ul className="model-list">
           {installed?.map((model) => (
-            <InstalledModel key={model.id} model={model} onResume={() => download(model.catalog)} canResume={connection !== undefined} />
+            <InstalledModel
+              key={model.id}
+              model={model}
+              state={downloads.get(model.id)}
+              onResume={() => download(model.catalog)}
+              canResume={connection !== undefined}
+            />
           ))}
         </ul>
       </section>
@@ -124,10 +130,15 @@ function ModelMeta({ model }: { model: CatalogModel }) {
   );
 }
 
-function InstalledModel({ model, onResume, canResume }: { model: StoredModel; onResume: () => void; canResume: boolean }) {
+interface InstalledModelProps {
+  model: StoredModel;
+  state: DownloadState | undefined;
+  onResume: () => void;
+  canResume: boolean;
+}
+
+function InstalledModel({ model, state, onResume, canResume }: InstalledModelProps) {
   const { t } = useTranslation('models');
-  const downloads = useDownloads();
-  const state = downloads.get(model.id);
   const failure = appEngines().onDevice.failure(model.id);
   const remove = async () => {
     if (!confirm(t('confirmDelete'))) return;
