@@ -8,6 +8,7 @@ import { recoverAfterCrash } from '../db/outbox-store';
 import { ClinicScreen } from '../features/clinic/ClinicScreen';
 import { DocumentScreen } from '../features/library/DocumentScreen';
 import { LibraryScreen } from '../features/library/LibraryScreen';
+import { startClinicPackSync } from '../features/packs/clinic-packs-store';
 import { ensureDemoPack } from '../features/packs/demo-pack';
 import { PacksScreen } from '../features/packs/PacksScreen';
 import { PwaStatus } from '../features/pwa/PwaStatus';
@@ -50,10 +51,17 @@ export function App() {
   }, []);
 
   useEffect(() => {
-    ensureDemoPack(library().db, (fraction) => setDemo({ fraction })).then(
-      () => setDemo(null),
-      (error: AppErrorData) => setDemo({ error }),
-    );
+    let stop: (() => void) | undefined;
+    // After the demo pack: the clinic offers the same one, which is then already here.
+    ensureDemoPack(library().db, (fraction) => setDemo({ fraction }))
+      .then(
+        () => setDemo(null),
+        (error: AppErrorData) => setDemo({ error }),
+      )
+      .finally(() => {
+        stop = startClinicPackSync();
+      });
+    return () => stop?.();
   }, []);
 
   return (

@@ -1,6 +1,7 @@
 import { AppError, toErrorData } from '../core/errors/app-error';
 import { readCorpus } from '../core/pack/corpus-reader';
 import { readPack } from '../core/pack/pack-reader';
+import { verifyPackSignature } from '../core/pack/pack-signature';
 import type { LibraryDb } from '../db/library-db';
 import { installPack } from '../db/pack-install';
 import type { ImportEvent, ImportSource } from './import-protocol';
@@ -25,6 +26,8 @@ export async function runImport(db: LibraryDb, source: ImportSource, emit: (e: I
       source.kind === 'corpus'
         ? await readCorpus(iterate(text), { packId: source.packId, title: source.title, language: source.language }, readProgress)
         : await readPack(iterate(text), readProgress);
+    // Refused here, before the install transaction: an unsigned or altered pack leaves the library as it was.
+    if ('trust' in source && source.trust) await verifyPackSignature(parsed.manifest, source.trust.signature, source.trust.keys);
     const outcome = await installPack(db, parsed, (p) => emit({ type: 'progress', ...p }));
     emit({ type: 'done', outcome, manifest: parsed.manifest });
   } catch (error) {

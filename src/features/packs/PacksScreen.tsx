@@ -5,6 +5,7 @@ import { ProgressBar } from '../../components/ProgressBar';
 import { library } from '../../db/library';
 import { removePack } from '../../db/pack-install';
 import { useErrorMessage } from '../../i18n/use-error-message';
+import { ClinicPacksPanel } from './ClinicPacksPanel';
 import { rememberDemoPackRemoved } from './demo-pack';
 import { StoragePanel } from './StoragePanel';
 import { usePackImport } from './use-pack-import';
@@ -68,6 +69,8 @@ export function PacksScreen() {
           </li>
         ))}
       </ul>
+
+      <ClinicPacksPanel />
 
       <h2>{t('importHeading')}</h2>
       <form className="import-form" onSubmit={submit}>
