@@ -18,6 +18,8 @@ export const ERROR_CODES = [
   'pack/untrusted-key',
   'pack/bad-signature',
   'pack/signature-unsupported',
+  'pack/delta-mismatch',
+  'sync/outdated-app',
   'corpus/invalid-record',
   'storage/quota-exceeded',
   'storage/failed',
