@@ -26,6 +26,7 @@ const OPTIONS = {
   parallel: { env: 'MEDITRON_PARALLEL', help: 'answers generated at once; more wait in a queue', default: '2' },
   'queue-limit': { env: 'MEDITRON_QUEUE_LIMIT', help: 'requests allowed to wait for a free slot before 503', default: '256' },
   'timeout-s': { env: 'MEDITRON_TIMEOUT_S', help: 'seconds one answer may take', default: '600' },
+  'sync-push-bytes': { env: 'MEDITRON_SYNC_PUSH_BYTES', help: 'largest sync push a tablet may send, in bytes (default 1 MiB)' },
   'static-dir': { env: 'MEDITRON_STATIC_DIR', help: 'built app to serve (default: dist/)' },
   'log-level': { env: 'MEDITRON_LOG_LEVEL', help: 'fatal, error, warn, info, debug', default: 'info' },
 } as const;
@@ -55,6 +56,7 @@ export const ConfigSchema = z
     parallel: positive.max(64),
     'queue-limit': positive,
     'timeout-s': positive,
+    'sync-push-bytes': positive.optional(),
     'static-dir': z.string().optional(),
     'log-level': z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   })
@@ -80,9 +82,13 @@ export interface Config {
   parallel: number;
   queueLimit: number;
   timeoutMs: number;
+  /** Body limit of a sync push (413 above it); undefined: DEFAULT_SYNC_PUSH_BYTES. */
+  syncPushBytes?: number;
   staticDir: string;
   logLevel: string;
 }
+
+export const DEFAULT_SYNC_PUSH_BYTES = 1024 * 1024;
 
 export class ConfigError extends Error {}
 
@@ -133,6 +139,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
     parallel: c.parallel,
     queueLimit: c['queue-limit'],
     timeoutMs: c['timeout-s'] * 1000,
+    syncPushBytes: c['sync-push-bytes'],
     staticDir: resolve(c['static-dir'] ?? 'dist'),
     logLevel: c['log-level'],
   };
@@ -141,7 +148,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
 export function helpText(): string {
   const rows = Object.entries(OPTIONS).map(([name, o]) => {
     const d = 'default' in o ? ` (default ${o.default})` : '';
-    return `  --${name.padEnd(13)} ${o.env.padEnd(22)} ${o.help}${d}`;
+    return `  --${name.padEnd(15)} ${o.env.padEnd(22)} ${o.help}${d}`;
   });
   return [
     'Meditron Field clinic server: serves the app over HTTPS on the local network, answers questions',

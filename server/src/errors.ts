@@ -15,6 +15,7 @@ export type ServerErrorCode =
   | 'inference/timeout'
   | 'inference/upstream-failed'
   | 'range/not-satisfiable'
+  | 'sync/outdated-app'
   | 'internal'
   | 'app/not-built';
 
@@ -32,6 +33,7 @@ const STATUS: Record<ServerErrorCode, number> = {
   'inference/timeout': 504,
   'inference/upstream-failed': 502,
   'range/not-satisfiable': 416,
+  'sync/outdated-app': 426,
   internal: 500,
   'app/not-built': 503,
 };

@@ -6,6 +6,7 @@ import { ensureAdminToken } from './admin-token';
 import { deviceCommands } from './devices';
 import { packCommands } from './packs';
 import { publisherKeyCommands } from './publisher-keys';
+import { settingsCommands } from './settings';
 
 /** An admin command: works on the data directory directly, whether or not the server runs. */
 export interface AdminCommand {
@@ -24,6 +25,7 @@ const COMMANDS: Record<string, AdminCommand> = {
   ...deviceCommands,
   ...packCommands,
   ...publisherKeyCommands,
+  ...settingsCommands,
   'admin-token': {
     usage: 'admin-token',
     help: 'print the admin token for admin API routes',

@@ -75,6 +75,19 @@ export const packCommands: Record<string, AdminCommand> = {
       printPublished(await new PackStore(db, dataDir).publish(id, version), print);
     },
   },
+  'pack-unpublish': {
+    usage: 'pack-unpublish <id>',
+    help: 'withdraw every version of a pack: tablets remove it at their next sync',
+    run({ dataDir, db, print }, [id]) {
+      if (!id) throw new Error('Which pack? Usage: pack-unpublish <id> (see: npm run admin -- packs)');
+      const versions = new PackStore(db, dataDir).unpublish(id);
+      print(
+        versions > 0
+          ? `${id}: unpublished (${versions} version${versions === 1 ? '' : 's'}); tablets remove it at their next sync.`
+          : `${id}: no version was published; nothing changed.`,
+      );
+    },
+  },
 };
 
 function printPublished(pack: StoredPack, print: (line: string) => void): void {

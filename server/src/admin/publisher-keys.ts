@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { PackStore } from '../packs/pack-store';
 import { PublisherKeys } from '../packs/publisher-keys';
+import { ChangeLog } from '../sync/change-log';
 import type { AdminCommand } from './cli';
 
 export const publisherKeyCommands: Record<string, AdminCommand> = {
@@ -16,6 +17,8 @@ export const publisherKeyCommands: Record<string, AdminCommand> = {
       });
       const keys = new PublisherKeys(dataDir);
       const { key, retired } = keys.create({ name: values.name, rotate: values.rotate });
+      // The keys are part of the clinic settings tablets pull (the server may be running: the log is in the database).
+      new ChangeLog(db).record('settings', 'clinic');
       print(`Publisher key ${retired ? 'rotated' : 'created'}: key id ${key.keyId} ("${key.name}").`);
       print(`Public key for tablets: ${key.publicKey}`);
       print(`Private key: ${keys.privateKeyFile} (readable by this user only; back it up, never share it).`);

@@ -50,4 +50,35 @@ export const MIGRATIONS: string[] = [
   // 4: pack signatures: the publisher key's signature of a version's manifest, JSON {keyId, signature}, made when
   // it is published; NULL for a version published while the clinic had no publisher key.
   `ALTER TABLE packs ADD COLUMN signature TEXT;`,
+  // 5: base-camp sync. `sync_changes` keeps the latest change of each entity a tablet pulls, in the order they
+  // happened (a NULL device_id is for every device); it starts with what already exists. `clinic_settings` holds
+  // the admin's choices, NULL meaning the default. Deleted jobs and feedback stay as rows with `deleted_at`.
+  `CREATE TABLE sync_changes (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     kind TEXT NOT NULL CHECK (kind IN ('settings', 'pack', 'job')),
+     entity_id TEXT NOT NULL,
+     device_id TEXT,
+     deleted INTEGER NOT NULL DEFAULT 0,
+     UNIQUE (kind, entity_id)
+   );
+   CREATE TABLE clinic_settings (
+     id INTEGER PRIMARY KEY CHECK (id = 1),
+     clinic_name TEXT,
+     default_language TEXT,
+     engine_policy TEXT
+   );
+   INSERT INTO clinic_settings (id) VALUES (1);
+   CREATE TABLE feedback (
+     id TEXT PRIMARY KEY,
+     device_id TEXT NOT NULL REFERENCES devices(id),
+     record TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     updated_at TEXT NOT NULL,
+     deleted_at TEXT
+   );
+   ALTER TABLE jobs ADD COLUMN deleted_at TEXT;
+   INSERT INTO sync_changes (kind, entity_id) VALUES ('settings', 'clinic');
+   INSERT INTO sync_changes (kind, entity_id)
+     SELECT DISTINCT 'pack', id FROM packs WHERE published_at IS NOT NULL ORDER BY id;
+   INSERT INTO sync_changes (kind, entity_id, device_id) SELECT 'job', id, device_id FROM jobs ORDER BY seq;`,
 ];

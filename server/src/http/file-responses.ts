@@ -1,4 +1,5 @@
 import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ServerError } from '../errors';
 
@@ -10,6 +11,11 @@ export interface FileRepresentation {
   etag: string;
   contentType: string;
   contentEncoding?: string;
+  /**
+   * ETags of other encodings of the same content that If-Range also accepts: a client resuming a
+   * download it was sent compressed holds the decoded bytes, whose offsets are this file's.
+   */
+  sameContentEtags?: readonly string[];
 }
 
 export interface SendFileOptions {
@@ -30,7 +36,9 @@ export function sendFile(request: FastifyRequest, reply: FastifyReply, file: Fil
 
   const rangeHeader = request.headers.range;
   const range =
-    rangeHeader && ifRangeHolds(request.headers['if-range'] as string | undefined, file.etag) ? parseRange(rangeHeader, file.size) : null;
+    rangeHeader && ifRangeHolds(request.headers['if-range'] as string | undefined, [file.etag, ...(file.sameContentEtags ?? [])])
+      ? parseRange(rangeHeader, file.size)
+      : null;
   if (range === 'unsatisfiable') {
     reply.header('content-range', `bytes */${file.size}`);
     throw new ServerError('range/not-satisfiable', `The requested range is outside the file (${file.size} bytes).`, {
@@ -57,8 +65,8 @@ function noneMatch(header: string | undefined, etag: string): boolean {
 }
 
 /** If-Range needs a strong match; a date (we send no Last-Modified) never matches, so the whole file follows. */
-function ifRangeHolds(header: string | undefined, etag: string): boolean {
-  return header === undefined || header.trim() === etag;
+function ifRangeHolds(header: string | undefined, etags: readonly string[]): boolean {
+  return header === undefined || etags.includes(header.trim());
 }
 
 /**
@@ -78,6 +86,42 @@ function parseRange(header: string, size: number): { start: number; end: number 
   if (last < start) return null;
   if (start >= size) return 'unsatisfiable';
   return { start, end: Math.min(last, size - 1) };
+}
+
+/** A file stored with compressed copies beside it (its path + `extension`), each its own representation. */
+export interface EncodedFile {
+  path: string;
+  etag: string;
+  contentType: string;
+  copies: readonly { encoding: string; extension: string; etag: string }[];
+}
+
+/**
+ * Sends the first copy Accept-Encoding allows, or the file itself. A request with a Range always
+ * gets the file itself: browsers decode Content-Encoding as they read, so a page can only resume
+ * from an offset in the decoded bytes, and a slice from the middle of a compressed stream cannot be
+ * decoded anyway. Its If-Range may name any copy's ETag, the content being the same.
+ */
+export async function sendEncodedFile(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  file: EncodedFile,
+  options: Omit<SendFileOptions, 'vary'>,
+): Promise<FastifyReply> {
+  const chosen =
+    request.headers.range === undefined
+      ? chooseEncoding(
+          request.headers['accept-encoding'],
+          file.copies.map((c) => c.encoding),
+        )
+      : null;
+  const copy = file.copies.find((c) => c.encoding === chosen);
+  const path = file.path + (copy?.extension ?? '');
+  const { size } = await stat(path);
+  const representation: FileRepresentation = copy
+    ? { path, size, etag: copy.etag, contentType: file.contentType, contentEncoding: copy.encoding }
+    : { path, size, etag: file.etag, contentType: file.contentType, sameContentEtags: file.copies.map((c) => c.etag) };
+  return sendFile(request, reply, representation, { ...options, vary: 'Accept-Encoding' });
 }
 
 /**

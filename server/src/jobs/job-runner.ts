@@ -36,18 +36,22 @@ export class JobRunner {
   private retryTimer: NodeJS.Timeout | null = null;
   private stopped = true;
   private modelId: string | null = null;
+  private unsubscribe: (() => void) | null = null;
 
   constructor(private readonly options: JobRunnerOptions) {}
 
   start(): void {
     this.stopped = false;
     this.recover();
+    // Jobs come from /api/jobs and from sync pushes alike: the store says when one is queued or stopped.
+    this.unsubscribe = this.options.store.onSignal((signal, id) => (signal === 'queued' ? this.wake() : this.cancel(id)));
     this.wake();
   }
 
   /** Aborts the answers in progress and puts their jobs back in the queue, not counting the attempt. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.unsubscribe?.();
     if (this.retryTimer) clearTimeout(this.retryTimer);
     for (const { controller } of this.inFlight.values()) controller.abort();
     await Promise.all([...this.inFlight.values()].map((job) => job.finished));

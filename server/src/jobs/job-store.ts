@@ -1,6 +1,8 @@
+import { EventEmitter } from 'node:events';
 import type { Db } from '../db/database';
 import { ServerError } from '../errors';
 import type { ChatMessage } from '../inference/engine';
+import { ChangeLog } from '../sync/change-log';
 
 export type JobStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
 
@@ -46,6 +48,7 @@ interface JobRow {
   attempts: number;
   created_at: string;
   updated_at: string;
+  deleted_at: string | null;
 }
 
 // Every change takes the next seq, computed inside the writing statement: one server process is the single
@@ -66,22 +69,54 @@ function jobOf(row: JobRow): Job {
   };
 }
 
-/** The jobs table: a device's questions, their answers, and the order the changes happened in. */
+// What is left of a deleted job's request: the health worker's words are erased, the row keeps its id.
+const ERASED_REQUEST = JSON.stringify({ question: '' });
+
+export type JobSignal = 'queued' | 'stopped';
+
+// Shared by every store on one database, so the runner hears of jobs queued or stopped through any route.
+const signals = new WeakMap<Db, EventEmitter>();
+
+/**
+ * The jobs table: a device's questions, their answers, and the order the changes happened in. Every change
+ * is also recorded in the sync change log, for the device that owns the job.
+ */
 export class JobStore {
-  constructor(private readonly db: Db) {}
+  private readonly changes: ChangeLog;
+  private readonly signals: EventEmitter;
+
+  constructor(private readonly db: Db) {
+    this.changes = new ChangeLog(db);
+    if (!signals.has(db)) signals.set(db, new EventEmitter());
+    this.signals = signals.get(db)!;
+  }
+
+  /** Calls `listener` once a job is queued, or stopped by its device; returns the unsubscribe. */
+  onSignal(listener: (signal: JobSignal, id: string) => void): () => void {
+    this.signals.on('job', listener);
+    return () => this.signals.off('job', listener);
+  }
+
+  // After the caller's synchronous transaction has committed: a listener must see the change.
+  private signal(signal: JobSignal, id: string): void {
+    queueMicrotask(() => this.signals.emit('job', signal, id));
+  }
 
   private row(id: string): JobRow | undefined {
     return this.db.prepare('SELECT * FROM jobs WHERE id = ?').get(id) as JobRow | undefined;
   }
 
-  /** The id is the client's idempotency key: the same id sent again is the same job, whatever the body. */
-  submit(deviceId: string, id: string, request: JobRequest): { job: Job; created: boolean } {
-    return this.db.transaction(() => {
+  /**
+   * The id is the client's idempotency key: the same id sent again is the same job, whatever the body. A job
+   * the device deleted stays deleted (`deleted`, its text erased): a late resend does not bring it back.
+   */
+  submit(deviceId: string, id: string, request: JobRequest): { job: Job; created: boolean; deleted: boolean } {
+    const result = this.db.transaction(() => {
       const existing = this.row(id);
       if (existing && existing.device_id !== deviceId) {
         throw new ServerError('request/conflict', 'Another device already sent a job with this id. Use a new UUID.');
       }
-      if (existing) return { job: jobOf(existing), created: false };
+      if (existing) return { job: jobOf(existing), created: false, deleted: existing.deleted_at !== null };
       const now = new Date().toISOString();
       this.db
         .prepare(
@@ -89,21 +124,30 @@ export class JobStore {
            VALUES (?, ?, ${NEXT_SEQ}, ?, 'queued', ?, ?)`,
         )
         .run(id, deviceId, JSON.stringify(request), now, now);
-      return { job: jobOf(this.row(id)!), created: true };
+      this.changes.record('job', id, { deviceId });
+      return { job: jobOf(this.row(id)!), created: true, deleted: false };
     })();
+    if (result.created) this.signal('queued', id);
+    return result;
   }
 
-  /** A device's own job; another device's reads as missing. */
+  /** A device's own job; another device's, or one it deleted, reads as missing. */
   get(deviceId: string, id: string): Job {
-    const row = this.row(id);
-    if (!row || row.device_id !== deviceId) throw new ServerError('request/not-found', 'No such job on this device.');
-    return jobOf(row);
+    const job = this.find(deviceId, id);
+    if (!job) throw new ServerError('request/not-found', 'No such job on this device.');
+    return job;
   }
 
-  /** The device's jobs changed after `since`, oldest change first. */
+  /** A device's own job; null when unknown, another device's or deleted. */
+  find(deviceId: string, id: string): Job | null {
+    const row = this.row(id);
+    return row && row.device_id === deviceId && row.deleted_at === null ? jobOf(row) : null;
+  }
+
+  /** The device's jobs changed after `since`, oldest change first; deleted ones are gone. */
   since(deviceId: string, since: number, limit: number): Job[] {
     const rows = this.db
-      .prepare('SELECT * FROM jobs WHERE device_id = ? AND seq > ? ORDER BY seq LIMIT ?')
+      .prepare('SELECT * FROM jobs WHERE device_id = ? AND seq > ? AND deleted_at IS NULL ORDER BY seq LIMIT ?')
       .all(deviceId, since, limit) as JobRow[];
     return rows.map(jobOf);
   }
@@ -117,7 +161,27 @@ export class JobStore {
         throw new ServerError('request/conflict', `This job is already ${job.status}.`, { status: job.status });
       }
       this.update(id, "status = 'cancelled'", [], ['queued', 'running']);
+      this.signal('stopped', id);
       return this.get(deviceId, id);
+    })();
+  }
+
+  /**
+   * Deletes a job the health worker deleted on the tablet: stops it if not answered yet, erases the question,
+   * prompt and answer (patient data the device no longer wants kept), and leaves a tombstone in the feed.
+   * Deleting again, or an id this device never sent, changes nothing.
+   */
+  softDelete(deviceId: string, id: string): void {
+    this.db.transaction(() => {
+      const row = this.row(id);
+      if (!row || row.device_id !== deviceId || row.deleted_at !== null) return;
+      const stopped = row.status === 'queued' || row.status === 'running';
+      const now = new Date().toISOString();
+      this.db
+        .prepare(`UPDATE jobs SET status = ?, request = ?, answer = NULL, deleted_at = ?, seq = ${NEXT_SEQ}, updated_at = ? WHERE id = ?`)
+        .run(stopped ? 'cancelled' : row.status, ERASED_REQUEST, now, now, id);
+      this.changes.record('job', id, { deviceId, deleted: true });
+      if (stopped) this.signal('stopped', id);
     })();
   }
 
@@ -165,12 +229,15 @@ export class JobStore {
   }
 
   private update(id: string, assignments: string, values: unknown[], from: JobStatus[]): boolean {
-    const result = this.db
-      .prepare(
-        `UPDATE jobs SET ${assignments}, seq = ${NEXT_SEQ}, updated_at = ?
-         WHERE id = ? AND status IN (${from.map(() => '?').join(', ')})`,
-      )
-      .run(...values, new Date().toISOString(), id, ...from);
-    return result.changes === 1;
+    return this.db.transaction(() => {
+      const changed = this.db
+        .prepare(
+          `UPDATE jobs SET ${assignments}, seq = ${NEXT_SEQ}, updated_at = ?
+           WHERE id = ? AND status IN (${from.map(() => '?').join(', ')}) RETURNING device_id`,
+        )
+        .get(...values, new Date().toISOString(), id, ...from) as { device_id: string } | undefined;
+      if (changed) this.changes.record('job', id, { deviceId: changed.device_id });
+      return changed !== undefined;
+    })();
   }
 }

@@ -12,6 +12,7 @@ import { type PackSignature, PackSignatureSchema } from '../../../src/core/pack/
 import { compareVersions } from '../../../src/core/pack/version';
 import type { Db } from '../db/database';
 import { ServerError } from '../errors';
+import { ChangeLog } from '../sync/change-log';
 import { PublisherKeys } from './publisher-keys';
 
 export type ImportOutcome = 'imported' | 'unchanged';
@@ -118,9 +119,26 @@ export class PackStore {
           this.db.prepare('UPDATE packs SET published_at = ? WHERE id = ? AND version = ?').run(new Date(at).toISOString(), id, version);
         }
         this.db.prepare('UPDATE packs SET signature = ? WHERE id = ? AND version = ?').run(signature, id, version);
+        new ChangeLog(this.db).record('pack', id);
       })
       .immediate();
     return this.get(id, version)!;
+  }
+
+  /**
+   * Withdraws every version of a pack: tablets are told to remove it at their next sync, and its files are
+   * no longer served. Publishing a version again brings it back. Returns how many versions were published.
+   */
+  unpublish(id: string): number {
+    return this.db
+      .transaction(() => {
+        const stored = this.db.prepare('SELECT COUNT(*) AS n FROM packs WHERE id = ?').get(id) as { n: number };
+        if (stored.n === 0) throw new ServerError('request/not-found', `No pack ${id} is stored.`, { id });
+        const { changes } = this.db.prepare('UPDATE packs SET published_at = NULL WHERE id = ? AND published_at IS NOT NULL').run(id);
+        if (changes > 0) new ChangeLog(this.db).record('pack', id, { deleted: true });
+        return changes;
+      })
+      .immediate();
   }
 
   /**
@@ -135,8 +153,11 @@ export class PackStore {
       rows.map(async (row) => ({ row, signature: JSON.stringify(await signer.sign(JSON.parse(row.manifest) as PackManifest)) })),
     );
     const update = this.db.prepare('UPDATE packs SET signature = ? WHERE id = ? AND version = ?');
+    const changes = new ChangeLog(this.db);
     this.db.transaction(() => {
       for (const { row, signature } of signed) update.run(signature, row.id, row.version);
+      // Tablets get the new signatures of the versions they are offered.
+      for (const id of new Set(signed.map(({ row }) => row.id))) changes.record('pack', id);
     })();
     return signed.length;
   }

@@ -29,8 +29,8 @@ export async function jobRoutes(app: FastifyInstance): Promise<void> {
     { onRequest: requireDevice, schema: { body: submitBodySchema, response: submitResponseSchema } },
     async (request, reply) => {
       const { id, question, messages, prompt, options, context } = request.body;
+      // The runner hears of a new job from the store, whichever route queued it (this one or a sync push).
       const { job, created } = store.submit(request.device!.id, id, { question, messages, prompt, options, context });
-      if (created) runner.wake();
       return reply.status(created ? 202 : 200).send({ job });
     },
   );
@@ -54,10 +54,6 @@ export async function jobRoutes(app: FastifyInstance): Promise<void> {
   app.delete<{ Params: { id: string } }>(
     '/api/jobs/:id',
     { onRequest: requireDevice, schema: { params: idParamsSchema, response: oneJobResponseSchema } },
-    async (request) => {
-      const job = store.cancel(request.device!.id, request.params.id);
-      runner.cancel(job.id);
-      return { job };
-    },
+    async (request) => ({ job: store.cancel(request.device!.id, request.params.id) }),
   );
 }

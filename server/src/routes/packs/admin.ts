@@ -91,6 +91,38 @@ export async function adminPackRoutes(app: FastifyInstance, { store }: { store: 
       return adminPack(pack);
     },
   );
+
+  app.post<{ Params: { id: string } }>(
+    '/api/admin/packs/:id/unpublish',
+    {
+      onRequest: requireAdmin,
+      schema: {
+        params: {
+          type: 'object',
+          properties: { id: packParamsSchema.properties.id },
+          required: ['id'],
+          additionalProperties: false,
+        },
+        response: {
+          200: {
+            type: 'object',
+            properties: { id: { type: 'string' }, unpublished: { type: 'integer' } },
+            required: ['id', 'unpublished'],
+          },
+          400: errorBodySchema,
+          401: errorBodySchema,
+          403: errorBodySchema,
+          404: errorBodySchema,
+        },
+      },
+    },
+    async (request) => {
+      const { id } = request.params;
+      const unpublished = store.unpublish(id);
+      request.log.info({ pack: id, versions: unpublished }, 'pack unpublished');
+      return { id, unpublished };
+    },
+  );
 }
 
 function logPublished(log: FastifyBaseLogger, pack: StoredPack): void {

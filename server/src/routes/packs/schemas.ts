@@ -17,6 +17,18 @@ export interface PackParams {
   version: string;
 }
 
+/** `?from=<version>`: the version the tablet has installed, which a delta turns into the one asked for. */
+export const packDeltaQuerySchema = {
+  type: 'object',
+  properties: { from: packParamsSchema.properties.version },
+  required: ['from'],
+  additionalProperties: false,
+} as const;
+
+export interface PackDeltaQuery {
+  from: string;
+}
+
 /** What a tablet needs to decide whether to download a pack. */
 export const packSummarySchema = {
   type: 'object',
