@@ -8,6 +8,7 @@ import { jobRoutes } from './routes/jobs';
 import { modelRoutes } from './routes/models';
 import { openaiRoutes } from './routes/openai';
 import { packRoutes } from './routes/packs';
+import { settingsRoutes } from './routes/settings';
 import { syncRoutes } from './routes/sync';
 import { securityHeaders } from './security-headers';
 
@@ -40,6 +41,7 @@ export async function build(ctx: ServerContext, options: BuildOptions = {}): Pro
   await app.register(jobRoutes);
   await app.register(packRoutes);
   await app.register(syncRoutes);
+  await app.register(settingsRoutes);
   await app.register(modelRoutes);
   await app.register(appRoutes);
   return app;

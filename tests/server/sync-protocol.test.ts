@@ -145,7 +145,7 @@ describe('the sync protocol', () => {
     expect(settings).toMatchObject({
       id: 'clinic',
       deleted: false,
-      data: { clinicName: 'Clinic', defaultLanguage: 'en', enginePolicy: 'auto', publisherKeys: [] },
+      data: { clinicName: 'Clinic', defaultLanguage: null, enginePolicy: 'auto', publisherKeys: [] },
     });
     const packsResponse = await server.fetch('/api/packs', { headers: { authorization: `Bearer ${aToken}` } });
     const { packs } = (await packsResponse.json()) as { packs: unknown[] };
@@ -326,6 +326,9 @@ describe('the sync protocol', () => {
     expect(refused.status).toBe(400);
     expect(await refused.json()).toMatchObject({ error: { code: 'request/invalid', message: /publisher-key/ } });
     expect((await adminCall('PUT', { defaultLanguage: 'xx' })).status).toBe(400);
+    // null: back to each tablet's own browser language; the other settings stay.
+    expect(await (await adminCall('PUT', { defaultLanguage: null })).json()).toMatchObject({ defaultLanguage: null, enginePolicy: 'device' });
+    expect((await admin('settings', '--language', 'fr')).code).toBe(0);
     const asTablet = await server.fetch('/api/admin/settings', { headers: { authorization: `Bearer ${aToken}` } });
     expect(asTablet.status).toBe(403);
 

@@ -10,7 +10,7 @@ const FLAGS = { 'clinic-name': 'clinicName', language: 'defaultLanguage', 'engin
 export const settingsCommands: Record<string, AdminCommand> = {
   settings: {
     usage: 'settings [--clinic-name N] [--language L] [--engine-policy P]',
-    help: `show or set what every tablet gets: language ${LANGUAGES.map((l) => l.code).join('|')}, policy ${ENGINE_POLICIES.join('|')}`,
+    help: `show or set what every tablet gets: language ${LANGUAGES.map((l) => l.code).join('|')}|browser, policy ${ENGINE_POLICIES.join('|')}`,
     run({ dataDir, db, print }, args) {
       const { values } = parseArgs({
         args,
@@ -22,12 +22,13 @@ export const settingsCommands: Record<string, AdminCommand> = {
       const update: ClinicSettingsUpdate = {};
       for (const [flag, field] of Object.entries(FLAGS)) {
         const value = values[flag as keyof typeof FLAGS];
-        if (value !== undefined) Object.assign(update, { [field]: value });
+        // `--language browser`: each tablet follows its own browser's language again.
+        if (value !== undefined) Object.assign(update, { [field]: field === 'defaultLanguage' && value === 'browser' ? null : value });
       }
       const changed = Object.keys(update).length > 0;
       const settings = changed ? store.set(update) : store.get();
       print(`Clinic name:       ${settings.clinicName}`);
-      print(`Default language:  ${settings.defaultLanguage}`);
+      print(`Default language:  ${settings.defaultLanguage ?? "each tablet's browser language"}`);
       print(`Engine policy:     ${settings.enginePolicy}`);
       const keys = settings.publisherKeys.map((k) => `${k.keyId}${k.retired ? ' (retired)' : ''}`);
       print(`Publisher keys:    ${keys.length > 0 ? keys.join(', ') : 'none (create one with publisher-key)'}`);

@@ -16,7 +16,7 @@ const ClinicSettingsUpdateSchema = ClinicSettingsSchema.pick({ clinicName: true,
   .partial()
   .strict()
   // A tablet must be able to show it: only the languages the app is translated into.
-  .refine((s) => s.defaultLanguage === undefined || UI_LANGUAGES.includes(s.defaultLanguage), {
+  .refine((s) => s.defaultLanguage == null || UI_LANGUAGES.includes(s.defaultLanguage), {
     message: `the app is translated into ${UI_LANGUAGES.join(', ')}`,
     path: ['defaultLanguage'],
   });
@@ -43,6 +43,8 @@ function invalid(issue: z.core.$ZodIssue): ServerError {
   return new ServerError('request/invalid', `Invalid ${LABELS[field] ?? 'settings'}: ${issue.message}.`, { field });
 }
 
+const COLUMNS = { clinicName: 'clinic_name', defaultLanguage: 'default_language', enginePolicy: 'engine_policy' } as const;
+
 interface SettingsRow {
   clinic_name: string | null;
   default_language: string | null;
@@ -65,7 +67,7 @@ export class ClinicSettingsStore {
       | undefined;
     return {
       clinicName: row?.clinic_name ?? DEFAULT_CLINIC_NAME,
-      defaultLanguage: row?.default_language ?? 'en',
+      defaultLanguage: row?.default_language ?? null,
       enginePolicy: row?.engine_policy ?? 'auto',
       publisherKeys: this.keys.list().map((k) => ({ keyId: k.keyId, publicKey: k.publicKey, name: k.name, retired: k.retiredAt !== null })),
     };
@@ -75,14 +77,14 @@ export class ClinicSettingsStore {
   set(update: unknown): ClinicSettings {
     const parsed = ClinicSettingsUpdateSchema.safeParse(update);
     if (!parsed.success) throw invalid(parsed.error.issues[0]!);
-    const { clinicName, defaultLanguage, enginePolicy } = parsed.data;
+    // Only the settings given change; a language given as null goes back to each tablet's own.
+    const given = (Object.keys(COLUMNS) as (keyof typeof COLUMNS)[]).filter((key) => parsed.data[key] !== undefined);
     this.db.transaction(() => {
-      this.db
-        .prepare(
-          `UPDATE clinic_settings SET clinic_name = COALESCE(?, clinic_name), default_language = COALESCE(?, default_language),
-             engine_policy = COALESCE(?, engine_policy) WHERE id = 1`,
-        )
-        .run(clinicName ?? null, defaultLanguage ?? null, enginePolicy ?? null);
+      if (given.length > 0) {
+        this.db
+          .prepare(`UPDATE clinic_settings SET ${given.map((key) => `${COLUMNS[key]} = ?`).join(', ')} WHERE id = 1`)
+          .run(...given.map((key) => parsed.data[key] ?? null));
+      }
       new ChangeLog(this.db).record('settings', 'clinic');
     })();
     return this.get();

@@ -37,8 +37,8 @@ export type PublisherKey = z.infer<typeof PublisherKeySchema>;
 /** What the clinic's administrator sets for every tablet. */
 export const ClinicSettingsSchema = z.object({
   clinicName: z.string().max(120),
-  /** The UI language of a tablet whose user has not chosen one. */
-  defaultLanguage: languageTag,
+  /** The UI language of a tablet whose user has not chosen one; null: each follows its browser's language. */
+  defaultLanguage: languageTag.nullable(),
   /** The answer policy of a tablet whose user has not chosen one. */
   enginePolicy: z.enum(ENGINE_POLICIES),
   publisherKeys: z.array(PublisherKeySchema),

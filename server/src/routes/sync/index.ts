@@ -7,7 +7,7 @@ import {
   SYNC_PROTOCOL_VERSION,
   type SyncChange,
 } from '../../../../src/core/sync/sync-protocol';
-import { requireAdmin, requireDevice } from '../../auth/guards';
+import { requireDevice } from '../../auth/guards';
 import { DEFAULT_SYNC_PUSH_BYTES } from '../../config';
 import { ServerError } from '../../errors';
 import { FeedbackStore } from '../../feedback/feedback-store';
@@ -16,14 +16,7 @@ import { PackStore } from '../../packs/pack-store';
 import { ClinicSettingsStore } from '../../settings/clinic-settings';
 import { ChangeLog } from '../../sync/change-log';
 import { packSummary } from '../packs/schemas';
-import {
-  changesQuerySchema,
-  changesResponseSchema,
-  pushBodySchema,
-  pushResponseSchema,
-  settingsBodySchema,
-  settingsResponseSchema,
-} from './schemas';
+import { changesQuerySchema, changesResponseSchema, pushBodySchema, pushResponseSchema } from './schemas';
 
 /** An app older than the protocol this server speaks must reload to update before it syncs. */
 async function requireSyncProtocol(request: FastifyRequest): Promise<void> {
@@ -119,14 +112,6 @@ export async function syncRoutes(app: FastifyInstance): Promise<void> {
       return rejected(kind, id, error.code, error.message);
     }
   }
-
-  app.get('/api/admin/settings', { onRequest: requireAdmin, schema: { response: settingsResponseSchema } }, async () => settings.get());
-
-  app.put<{ Body: unknown }>(
-    '/api/admin/settings',
-    { onRequest: requireAdmin, schema: { body: settingsBodySchema, response: settingsResponseSchema } },
-    async (request) => settings.set(request.body),
-  );
 }
 
 function rejected(kind: string, id: string, code: string, message: string): PushResult {

@@ -12,7 +12,7 @@ export const clinicSettingsSchema = {
   type: 'object',
   properties: {
     clinicName: { type: 'string' },
-    defaultLanguage: { type: 'string' },
+    defaultLanguage: { type: ['string', 'null'] },
     enginePolicy: { type: 'string' },
     publisherKeys: { type: 'array', items: publisherKeySchema },
   },
@@ -73,8 +73,3 @@ export const pushResponseSchema = {
   200: { type: 'object', properties: { results: { type: 'array', items: pushResultSchema } }, required: ['results'] },
   ...errors,
 } as const;
-
-export const settingsResponseSchema = { 200: clinicSettingsSchema, ...errors } as const;
-
-/** Partial; the values are checked by the settings store, which names the field that is wrong. */
-export const settingsBodySchema = { type: 'object' } as const;
