@@ -9,11 +9,11 @@ import { fetch as undiciFetch } from 'undici';
 import { limitConcurrency } from '../../server/src/inference/concurrency';
 import { createLlamaEngine } from '../../server/src/inference/llama-engine';
 import type { ClinicFetch } from '../../src/api/clinic-request';
-import type { ServerJob } from '../../src/api/jobs-client';
+import type { ServerJob } from '../../src/core/sync/sync-protocol';
 import { saveClinicConnection } from '../../src/db/clinic-connection';
 import { LibraryDb } from '../../src/db/library-db';
 import { addQuestion, listItems } from '../../src/db/outbox-store';
-import { createOutboxSync } from '../../src/sync/outbox-sync';
+import { createClinicSync } from '../../src/sync/clinic-sync';
 import { tinyModelPath } from '../../tests/fixtures/tiny-model';
 import { enrollDevice, startTestServer } from '../../tests/server/support/test-server';
 
@@ -40,7 +40,7 @@ try {
   const fetch: ClinicFetch = (url, init) =>
     online ? undiciFetch(url, { ...init, dispatcher: server.dispatcher }) : Promise.reject(new TypeError('fetch failed'));
   // Backoff without jitter's wait, so the bench measures sending and answering, not the backoff.
-  const sync = createOutboxSync({ db, fetch, random: () => 0 });
+  const sync = createClinicSync({ db, fetch, random: () => 0 });
 
   const queueStart = performance.now();
   for (let i = 0; i < N; i++) {

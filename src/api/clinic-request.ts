@@ -23,9 +23,9 @@ export async function request(
   connection: ClinicConnection,
   path: string,
   { fetch, timeoutMs }: ClinicRequestOptions,
-  init: { method: string; body?: string },
+  init: { method: string; body?: string; headers?: Record<string, string> },
 ): Promise<ClinicResponse> {
-  const headers: Record<string, string> = { authorization: `Bearer ${connection.token}` };
+  const headers: Record<string, string> = { ...init.headers, authorization: `Bearer ${connection.token}` };
   if (init.body !== undefined) headers['content-type'] = 'application/json';
   let status: number | undefined;
   try {

@@ -1,3 +1,4 @@
+import { useLiveQuery } from 'dexie-react-hooks';
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LanguagePicker } from '../components/LanguagePicker';
@@ -5,16 +6,18 @@ import { ProgressBar } from '../components/ProgressBar';
 import type { AppErrorData } from '../core/errors/app-error';
 import { library } from '../db/library';
 import { recoverAfterCrash } from '../db/outbox-store';
+import { clinicSettings } from '../db/sync-state';
 import { ClinicScreen } from '../features/clinic/ClinicScreen';
 import { DocumentScreen } from '../features/library/DocumentScreen';
 import { LibraryScreen } from '../features/library/LibraryScreen';
-import { startClinicPackSync } from '../features/packs/clinic-packs-store';
 import { ensureDemoPack } from '../features/packs/demo-pack';
 import { PacksScreen } from '../features/packs/PacksScreen';
 import { PwaStatus } from '../features/pwa/PwaStatus';
+import { SyncScreen } from '../features/sync/SyncScreen';
+import { startSync, syncClinicPacks } from '../features/sync/sync-store';
+import { applyClinicLanguage } from '../i18n/language-choice';
 import { useErrorMessage } from '../i18n/use-error-message';
-import { createOutboxSync } from '../sync/outbox-sync';
-import { announceAnswers, clearAnswerBadge } from './answer-notice';
+import { clearAnswerBadge } from './answer-notice';
 import { useOnline } from './use-online';
 import { hrefOf, useRoute } from './use-route';
 
@@ -24,12 +27,17 @@ const AskScreen = lazy(() => import('../features/ask/AskScreen').then((m) => ({ 
 const ModelsScreen = lazy(() => import('../features/models/ModelsScreen').then((m) => ({ default: m.ModelsScreen })));
 
 export function App() {
-  const { t } = useTranslation('common');
+  const { t, i18n } = useTranslation('common');
   const route = useRoute();
   const online = useOnline();
   const errorMessage = useErrorMessage();
   const [search, setSearch] = useState({ query: '', source: '' });
   const [demo, setDemo] = useState<{ fraction: number } | { error: AppErrorData } | null>(null);
+
+  const clinicLanguage = useLiveQuery(() => clinicSettings(library().db), [])?.defaultLanguage;
+  useEffect(() => {
+    if (clinicLanguage) applyClinicLanguage(i18n, clinicLanguage);
+  }, [clinicLanguage, i18n]);
 
   useEffect(() => {
     if (route.name === 'library') setSearch({ query: route.query, source: route.source });
@@ -37,31 +45,29 @@ export function App() {
   }, [route]);
 
   useEffect(() => {
-    // Once per app start: whatever was in flight before is queued again, then the outbox is sent as the network allows.
-    const { db } = library();
-    const sync = createOutboxSync({ db, window, document, onFlushed: ({ answered }) => answered > 0 && void announceAnswers(answered) });
+    // Once per app start: whatever was in flight before is queued again, then the sync runs as the network allows.
+    let stop: (() => void) | undefined;
     let active = true;
-    recoverAfterCrash(db, { now: Date.now(), random: Math.random })
+    recoverAfterCrash(library().db, { now: Date.now(), random: Math.random })
       .catch(() => 0)
-      .then(() => active && sync.start());
+      .then(() => {
+        if (active) stop = startSync();
+      });
     return () => {
       active = false;
-      sync.stop();
+      stop?.();
     };
   }, []);
 
   useEffect(() => {
-    let stop: (() => void) | undefined;
-    // After the demo pack: the clinic offers the same one, which is then already here.
+    // Then the clinic's packs, which were cut off or refused last time: the clinic offers the demo pack too,
+    // which is then already here.
     ensureDemoPack(library().db, (fraction) => setDemo({ fraction }))
       .then(
         () => setDemo(null),
         (error: AppErrorData) => setDemo({ error }),
       )
-      .finally(() => {
-        stop = startClinicPackSync();
-      });
-    return () => stop?.();
+      .finally(() => void syncClinicPacks());
   }, []);
 
   return (
@@ -88,6 +94,9 @@ export function App() {
           </a>
           <a href={hrefOf({ name: 'models' })} aria-current={route.name === 'models' ? 'page' : undefined}>
             {t('nav.models')}
+          </a>
+          <a href={hrefOf({ name: 'sync' })} aria-current={route.name === 'sync' ? 'page' : undefined}>
+            {t('nav.sync')}
           </a>
           <a href={hrefOf({ name: 'clinic', code: '' })} aria-current={route.name === 'clinic' ? 'page' : undefined}>
             {t('nav.clinic')}
@@ -116,6 +125,8 @@ export function App() {
           <Suspense fallback={<p className="hint">{t('loading')}</p>}>
             <ModelsScreen />
           </Suspense>
+        ) : route.name === 'sync' ? (
+          <SyncScreen />
         ) : route.name === 'clinic' ? (
           <ClinicScreen code={route.code} />
         ) : route.name === 'document' ? (

@@ -6,11 +6,12 @@ export type Route =
   | { name: 'packs' }
   | { name: 'clinic'; code: string }
   | { name: 'ask' }
-  | { name: 'models' };
+  | { name: 'models' }
+  | { name: 'sync' };
 
 /**
  * Hash routes, so any screen reloads from the precached index.html offline and the server needs no
- * rewrite rules: #/?q=…&source=…, #/doc/<pack>/<doc>/<excerpt>?q=…, #/packs, #/ask, #/models, #/clinic, and
+ * rewrite rules: #/?q=…&source=…, #/doc/<pack>/<doc>/<excerpt>?q=…, #/packs, #/ask, #/models, #/sync, #/clinic, and
  * #/enroll?code=… (the link in the QR code `npm run admin -- enroll` prints).
  */
 export function parseRoute(hash: string): Route {
@@ -20,6 +21,7 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === 'packs') return { name: 'packs' };
   if (parts[0] === 'ask') return { name: 'ask' };
   if (parts[0] === 'models') return { name: 'models' };
+  if (parts[0] === 'sync') return { name: 'sync' };
   if (parts[0] === 'clinic' || parts[0] === 'enroll') return { name: 'clinic', code: params.get('code') ?? '' };
   if (parts[0] === 'doc' && parts.length === 4) {
     return { name: 'document', packId: parts[1]!, docId: parts[2]!, excerptId: parts[3]!, query: params.get('q') ?? '' };
@@ -36,6 +38,8 @@ export function hrefOf(route: Route): string {
       return '#/ask';
     case 'models':
       return '#/models';
+    case 'sync':
+      return '#/sync';
     case 'clinic':
       return route.code ? `#/enroll?code=${enc(route.code)}` : '#/clinic';
     case 'document':

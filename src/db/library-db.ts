@@ -1,10 +1,13 @@
-import Dexie, { type Table } from 'dexie';
+import Dexie, { type PromiseExtended, type Table } from 'dexie';
+import type { AppErrorData } from '../core/errors/app-error';
+import type { Feedback } from '../core/feedback/feedback-schema';
 import type { CatalogModel } from '../core/models/catalog';
 import type { OutboxItem } from '../core/outbox/outbox-item';
 import type { Excerpt, PackManifest } from '../core/pack/pack-schema';
 import type { ChatMessage, PromptSource } from '../core/prompt/build-prompt';
 import type { PromptTarget } from '../core/prompt/prompt-target';
 import type { PackSearchMeta, PostingList } from '../core/search/index-builder';
+import type { ClinicSettings, PackListing } from '../core/sync/sync-protocol';
 
 export interface InstalledPack {
   id: string;
@@ -44,15 +47,23 @@ export interface ClinicConnection {
 /** Small settings kept with the library, one row a key. */
 export interface Settings {
   clinic: ClinicConnection;
+  syncState: SyncStateRow;
+  clinicSettings: ClinicSettings;
+  /** The clinic's published packs, as last pulled. */
+  clinicPacks: PackListing[];
+  /** Packs the clinic unpublished, with the content it had sent, not yet removed here (src/db/sync-state.ts). */
+  withdrawnPacks: { id: string; contentHash: string }[];
+  /** Job ids deleted on the tablet that the clinic server has not yet been told of (src/db/outbox-store.ts). */
+  pendingJobDeletes: string[];
 }
 
-/**
- * How far this tablet has read the clinic server's job feed (a checkpoint of another device is void).
- * A row of `settings` under its own type: in `Settings`, every `get('clinic')` would have to narrow.
- */
-export interface FeedCheckpointRow {
-  key: 'feedCheckpoint';
-  value: { deviceId: string; seq: number };
+/** Where base-camp sync stands: the pull checkpoint belongs to one enrollment (deviceId). */
+export interface SyncStateRow {
+  checkpoint: number;
+  deviceId: string;
+  lastSuccessAt?: string;
+  lastAttemptAt?: string;
+  lastError?: AppErrorData;
 }
 
 /** The prompt the app built around a question: chat messages or a completion prompt, and its sources. */
@@ -90,10 +101,45 @@ export interface StoredModel {
   addedAt: string;
 }
 
-export interface SettingRow<K extends keyof Settings = keyof Settings> {
-  key: K;
-  value: Settings[K];
+/** Feedback kept on the tablet until the clinic server has it. */
+export interface FeedbackRow extends Feedback {
+  syncState: 'pending' | 'synced';
+  /** Deleted here; the deletion is still to be pushed. */
+  deleted?: true;
+  /** Counts every change to the row. */
+  revision: number;
+  /**
+   * The revision last read for a push. A push marks the row synced only if it is still the current
+   * one; and once set, the server may have the feedback, so deleting it must be pushed too.
+   */
+  sentRevision?: number;
 }
+
+/** A download in progress or done but not yet used, keyed by its URL without the origin. */
+export interface DownloadRow {
+  key: string;
+  /** The ETag of the response the stored bytes came from; a resume must match it (If-Range). */
+  etag: string;
+  /** Bytes stored in downloadParts: always a prefix of the file. */
+  received: number;
+  /** The file's size when known; set to `received` once the whole file is stored. */
+  total?: number;
+  startedAt: string;
+}
+
+export interface DownloadPartRow {
+  key: string;
+  index: number;
+  bytes: Uint8Array<ArrayBuffer>;
+}
+
+/** A row of `settings`: a key, and a value of that key's type. */
+export type SettingRow<K extends keyof Settings = keyof Settings> = { [P in K]: { key: P; value: Settings[P] } }[K];
+
+/** The `settings` table, whose `get` gives the row type of the key asked for. */
+export type SettingsTable = {
+  get<K extends keyof Settings>(key: K): PromiseExtended<SettingRow<K> | undefined>;
+} & Table<SettingRow, keyof Settings>;
 
 /** Version 1 kept search metadata inside each pack row; see the upgrade in version 2. */
 export interface InstalledPackV1 extends InstalledPack {
@@ -111,9 +157,12 @@ export class LibraryDb extends Dexie {
   packSearch!: Table<StoredPackSearch, string>;
   excerpts!: Table<StoredExcerpt, [string, number]>;
   postings!: Table<StoredPosting, [string, string]>;
-  settings!: Table<SettingRow, keyof Settings>;
+  settings!: SettingsTable;
   outbox!: Table<OutboxRow, string>;
   models!: Table<StoredModel, string>;
+  feedback!: Table<FeedbackRow, string>;
+  downloads!: Table<DownloadRow, string>;
+  downloadParts!: Table<DownloadPartRow, [string, number]>;
 
   constructor(name = DB_NAME) {
     super(name);
@@ -139,5 +188,10 @@ export class LibraryDb extends Dexie {
     this.version(4).stores({ outbox: 'id, jobId, state, createdAt' });
     // Models downloaded to the tablet, for answering with no server in reach.
     this.version(5).stores({ models: 'id' });
+    // Base-camp sync: feedback waiting to be pushed, and downloads that resume after a dropped connection.
+    // The job feed's checkpoint gives way to the sync's, which counts changes of every kind.
+    this.version(6)
+      .stores({ feedback: 'id, syncState', downloads: 'key', downloadParts: '[key+index]' })
+      .upgrade((tx) => tx.table('settings').delete('feedCheckpoint'));
   }
 }

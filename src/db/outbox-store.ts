@@ -1,6 +1,6 @@
 import { createOutboxItem, dueForSend } from '../core/outbox/outbox-item';
 import { type Clock, type OutboxEvent, transition } from '../core/outbox/transition';
-import type { FeedCheckpointRow, LibraryDb, OutboxPrompt, OutboxRow } from './library-db';
+import type { LibraryDb, OutboxPrompt, OutboxRow } from './library-db';
 
 export interface NewQuestion {
   question: string;
@@ -47,8 +47,34 @@ export function listItems(db: LibraryDb): Promise<OutboxRow[]> {
   return db.outbox.orderBy('createdAt').toArray();
 }
 
+/**
+ * Removes a question from the tablet. One the clinic server may hold is also deleted there at the
+ * next sync (its text erased): the first job id and the latest one (a retry's) are remembered until then.
+ */
 export async function deleteItem(db: LibraryDb, id: string): Promise<void> {
-  await db.outbox.delete(id);
+  await db.transaction('rw', db.outbox, db.settings, async () => {
+    const item = await db.outbox.get(id);
+    if (!item) return;
+    await db.outbox.delete(id);
+    if (item.localOnly || item.attempts === 0) return;
+    const pending = new Set(await pendingJobDeletes(db));
+    pending.add(item.id).add(item.jobId);
+    await db.settings.put({ key: 'pendingJobDeletes', value: [...pending] });
+  });
+}
+
+/** Job ids deleted on the tablet that the clinic server has not yet been told of. */
+export async function pendingJobDeletes(db: LibraryDb): Promise<string[]> {
+  return (await db.settings.get('pendingJobDeletes'))?.value ?? [];
+}
+
+/** The clinic server deleted these: nothing more to tell it. */
+export async function clearJobDeletes(db: LibraryDb, done: readonly string[]): Promise<void> {
+  if (done.length === 0) return;
+  await db.transaction('rw', db.settings, async () => {
+    const gone = new Set(done);
+    await db.settings.put({ key: 'pendingJobDeletes', value: (await pendingJobDeletes(db)).filter((id) => !gone.has(id)) });
+  });
 }
 
 /** On app start: whatever was sending or answering in the last session is in flight no more. */
@@ -88,41 +114,23 @@ export function openItems(db: LibraryDb): Promise<OutboxRow[]> {
   return db.outbox.where('state').anyOf('queued', 'sending', 'answering').toArray();
 }
 
-function checkpoints(db: LibraryDb) {
-  return db.table<FeedCheckpointRow, FeedCheckpointRow['key']>('settings');
-}
-
-/** Where to pull this device's job feed from: 0 for a device the stored checkpoint is not about. */
-export async function feedCheckpoint(db: LibraryDb, deviceId: string): Promise<number> {
-  const row = await checkpoints(db).get('feedCheckpoint');
-  return row?.value.deviceId === deviceId ? row.value.seq : 0;
-}
-
 export interface JobUpdate {
   jobId: string;
   event: OutboxEvent;
 }
 
 /**
- * Applies a feed page to the items with those job ids and moves the checkpoint past it, together: a
- * crash in between would otherwise skip the page or apply it twice. Returns the items that changed.
+ * Applies job states from the clinic server to the items with those job ids. Call inside a
+ * transaction on `outbox` that also moves the sync checkpoint, so a crash cannot skip or repeat a page.
  */
-export function applyFeedPage(
-  db: LibraryDb,
-  updates: readonly JobUpdate[],
-  checkpoint: FeedCheckpointRow['value'],
-  clock: Clock,
-): Promise<OutboxRow[]> {
-  return db.transaction('rw', db.outbox, db.settings, async () => {
-    const changed: OutboxRow[] = [];
-    for (const { jobId, event } of updates) {
-      // Jobs of deleted questions, or of a job a retry replaced, match nothing.
-      const item = await db.outbox.where('jobId').equals(jobId).first();
-      if (!item) continue;
-      const applied = await save(db, item, event, clock);
-      if (applied.changed) changed.push(applied.item);
-    }
-    await checkpoints(db).put({ key: 'feedCheckpoint', value: checkpoint });
-    return changed;
-  });
+export async function applyJobUpdates(db: LibraryDb, updates: readonly JobUpdate[], clock: Clock): Promise<OutboxRow[]> {
+  const changed: OutboxRow[] = [];
+  for (const { jobId, event } of updates) {
+    // Jobs of deleted questions, or of a job a retry replaced, match nothing.
+    const item = await db.outbox.where('jobId').equals(jobId).first();
+    if (!item) continue;
+    const applied = await save(db, item, event, clock);
+    if (applied.changed) changed.push(applied.item);
+  }
+  return changed;
 }

@@ -1,9 +1,8 @@
+import { ENGINE_POLICIES, type EnginePolicy } from '../core/sync/sync-protocol';
 import type { AnswerEngine, EngineId } from './engine';
 
-/** auto: the best engine at hand; device: never leave the tablet; clinic: the clinic server, else wait for it. */
-export type EnginePolicy = 'auto' | 'device' | 'clinic';
-
-export const ENGINE_POLICIES: readonly EnginePolicy[] = ['auto', 'device', 'clinic'];
+// The policies are part of the clinic's settings (a clinic sets its tablets' default), hence in the protocol.
+export { ENGINE_POLICIES, type EnginePolicy };
 
 /** The engines each policy tries, in order. None available under `clinic` means: queue the question. */
 export const POLICY_ORDER: Readonly<Record<EnginePolicy, readonly EngineId[]>> = {
@@ -28,9 +27,10 @@ export async function availableEngines(policy: EnginePolicy, engines: readonly A
 
 const POLICY_KEY = 'answerPolicy';
 
-export function loadPolicy(storage: Pick<Storage, 'getItem'> | undefined = globalThis.localStorage): EnginePolicy {
+/** The policy the user chose on this tablet; undefined when they never did (the clinic's default then applies). */
+export function loadPolicy(storage: Pick<Storage, 'getItem'> | undefined = globalThis.localStorage): EnginePolicy | undefined {
   const value = storage?.getItem(POLICY_KEY);
-  return ENGINE_POLICIES.find((p) => p === value) ?? 'auto';
+  return ENGINE_POLICIES.find((p) => p === value);
 }
 
 export function savePolicy(policy: EnginePolicy, storage: Pick<Storage, 'setItem'> | undefined = globalThis.localStorage): void {

@@ -1,6 +1,7 @@
 import i18next, { type BackendModule } from 'i18next';
 import LanguageDetector from 'i18next-browser-languagedetector';
 import { initReactI18next } from 'react-i18next';
+import { rememberLinkLanguage } from './language-choice';
 import { directionOf, LANGUAGES, NAMESPACES } from './languages';
 import { en } from './resources-en';
 
@@ -47,5 +48,6 @@ export async function initI18n(): Promise<typeof i18next> {
         lookupLocalStorage: 'language',
       },
     });
+  rememberLinkLanguage(location.search);
   return i18next;
 }

@@ -6,6 +6,7 @@ import models from '../../locales/en/models.json';
 import packs from '../../locales/en/packs.json';
 import pwa from '../../locales/en/pwa.json';
 import signs from '../../locales/en/signs.json';
+import sync from '../../locales/en/sync.json';
 
 /** English strings: the fallback, and the source of the typed translation keys. */
-export const en = { common, library, packs, pwa, clinic, ask, signs, models };
+export const en = { common, library, packs, pwa, clinic, ask, signs, models, sync };

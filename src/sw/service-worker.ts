@@ -3,7 +3,7 @@ import { NavigationRoute, registerRoute } from 'workbox-routing';
 import { CacheFirst } from 'workbox-strategies';
 import { LibraryDb } from '../db/library-db';
 import { OUTBOX_SYNC_TAG } from '../sync/background-sync';
-import { createOutboxSync } from '../sync/outbox-sync';
+import { createClinicSync } from '../sync/clinic-sync';
 
 declare let self: ServiceWorkerGlobalScope & { __WB_MANIFEST: Array<PrecacheEntry | string> };
 
@@ -57,5 +57,5 @@ self.addEventListener('activate', (event) => {
 // The network came back while the app may be closed: send the outbox's questions and collect answers.
 self.addEventListener('sync', (event) => {
   const sync = event as SyncEvent;
-  if (sync.tag === OUTBOX_SYNC_TAG) sync.waitUntil(createOutboxSync({ db: new LibraryDb() }).flush());
+  if (sync.tag === OUTBOX_SYNC_TAG) sync.waitUntil(createClinicSync({ db: new LibraryDb() }).flush());
 });

@@ -27,6 +27,7 @@ describe('Lighthouse accessibility', () => {
     ['packs in Arabic', '/?lang=ar#/packs'],
     ['clinic server', '/?lang=en#/clinic'],
     ['models', '/?lang=en#/models'],
+    ['sync', '/?lang=en#/sync'],
   ])('scores 100 on the %s screen', async (_name, path) => {
     const result = await lighthouse(`${server.url}${path}`, {
       port: DEBUG_PORT,

@@ -152,8 +152,8 @@ describe('a model on the tablet', () => {
     const question = 'Severe acute malnutrition in a child of two: first steps?';
     await ask(page, question, 'The clinic server only');
     await page.getByText('Queued: it will be answered', { exact: false }).waitFor();
-    // Online again, but the server refuses jobs for now (a 503 keeps them queued): the queue is what is checked.
-    await page.route('**/api/jobs*', (route) => route.fulfill({ status: 503, contentType: 'application/json', body: '{}' }));
+    // Online again, but the server refuses pushes for now (a 503 keeps them queued): the queue is what is checked.
+    await page.route('**/api/sync/push', (route) => route.fulfill({ status: 503, contentType: 'application/json', body: '{}' }));
     await page.context().setOffline(false);
 
     // Faked at the boundary, because Chromium's quota cannot be shrunk here (CDP's quota override does not

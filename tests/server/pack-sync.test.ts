@@ -8,9 +8,11 @@ import { fetch as undiciFetch } from 'undici';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { runAdmin } from '../../server/src/admin/cli';
 import type { ClinicFetch } from '../../src/api/clinic-request';
-import type { PackDownload } from '../../src/api/packs-client';
+import type { DownloadFetch } from '../../src/api/resumable-download';
 import { contentHash, writePack } from '../../src/core/pack/pack-reader';
+import { saveClinicConnection } from '../../src/db/clinic-connection';
 import type { ClinicConnection, LibraryDb } from '../../src/db/library-db';
+import { createClinicSync } from '../../src/sync/clinic-sync';
 import { type InstallPackFile, syncPacks } from '../../src/sync/pack-sync';
 import { runImport } from '../../src/workers/run-import';
 import { openTestLibrary, snapshot } from '../fixtures/library';
@@ -57,12 +59,10 @@ async function clinic(withKey: boolean) {
   const connection: ClinicConnection = { origin: server.url, deviceId: 'tablet', deviceName: 'tablet', token, enrolledAt: '' };
   const db = openTestLibrary('pack-sync');
   libraries.push(db);
+  await saveClinicConnection(db, connection);
   const fetch: ClinicFetch = (url, init) => undiciFetch(url, { ...init, dispatcher: server.dispatcher });
-  const download: PackDownload = async (url, init) => {
-    const response = await undiciFetch(url, { ...init, dispatcher: server.dispatcher });
-    if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    return (await response.blob()) as Blob;
-  };
+  const download: DownloadFetch = (url, init) =>
+    undiciFetch(url, { ...init, dispatcher: server.dispatcher }) as unknown as Promise<Response>;
   const install: InstallPackFile = (source) =>
     new Promise((resolve, reject) => {
       void runImport(db, source, (event) => {
@@ -70,7 +70,12 @@ async function clinic(withKey: boolean) {
         if (event.type === 'error') reject(event.error);
       });
     });
-  const sync = () => syncPacks(db, connection, { request: { fetch, timeoutMs: 10_000 }, download, install });
+  const clinicSync = createClinicSync({ db, fetch });
+  // As the app does: the sync pulls the clinic's listing and keys, then the packs come.
+  const sync = async () => {
+    await clinicSync.flush();
+    return syncPacks(db, connection, { fetch: download, install });
+  };
   return { dataDir, server, db, sync };
 }
 
@@ -84,16 +89,49 @@ describe('packs from the clinic server', () => {
     await publish(dataDir, makePack({ id: 'msf', version: '2', excerpts: makeExcerpts(2, { tag: 'msf' }) }));
 
     const first = await sync();
-    expect(first).toMatchObject({ unreachable: false, failed: [] });
+    expect(first).toMatchObject({ removed: [], failed: [] });
     expect(first.installed.map((p) => p.id).sort()).toEqual(['msf', 'who']);
     expect(await excerptsOf(db, 'who')).toBe(3);
 
     await publish(dataDir, makePack({ id: 'who', version: '2', excerpts: makeExcerpts(5, { tag: 'v2' }) }));
     const second = await sync();
-    expect(second.installed).toEqual([{ id: 'who', version: '2', title: 'Test pack' }]);
+    // Every excerpt changed: the whole pack is smaller than a delta.
+    expect(second.installed).toEqual([{ id: 'who', version: '2', title: 'Test pack', via: 'full' }]);
     expect((await db.packs.get('who'))?.manifest.version).toBe('2');
     expect(await excerptsOf(db, 'who')).toBe(5);
-    expect(await sync()).toEqual({ unreachable: false, installed: [], failed: [] });
+    expect(await sync()).toEqual({ installed: [], removed: [], failed: [] });
+  });
+
+  it('updates a pack with a delta of what changed, checked against the signed manifest', async () => {
+    const { dataDir, db, sync } = await clinic(true);
+    const v1 = makeExcerpts(40);
+    await publish(dataDir, makePack({ id: 'who', version: '1', excerpts: v1 }));
+    await sync();
+    const v2 = [
+      ...v1.slice(0, 10),
+      { ...v1[10]!, text: 'Changed: give ORS after each loose stool.' },
+      ...v1.slice(12),
+      ...makeExcerpts(1, { from: 100, tag: 'new' }),
+    ];
+    await publish(dataDir, makePack({ id: 'who', version: '2', excerpts: v2 }));
+    const result = await sync();
+    expect(result.installed).toEqual([
+      { id: 'who', version: '2', title: 'Test pack', via: 'delta', stats: { kept: 38, added: 1, changed: 1, removed: 1 } },
+    ]);
+    const fresh = openTestLibrary('pack-sync-fresh');
+    libraries.push(fresh);
+    await runImport(fresh, { kind: 'pack', file: new Blob([makePack({ id: 'who', version: '2', excerpts: v2 })]) }, () => {});
+    expect((await snapshot(db)).excerpts).toEqual((await snapshot(fresh)).excerpts);
+    expect(await db.downloads.count()).toBe(0);
+  });
+
+  it('removes a pack the clinic unpublished', async () => {
+    const { dataDir, db, sync } = await clinic(true);
+    await publish(dataDir, makePack({ id: 'who', version: '1', excerpts: makeExcerpts(3) }));
+    await sync();
+    await admin(dataDir, 'pack-unpublish', 'who');
+    expect(await sync()).toEqual({ installed: [], removed: ['who'], failed: [] });
+    expect(await db.packs.get('who')).toBeUndefined();
   });
 
   it('refuses an unsigned pack, and leaves the library as it was', async () => {
@@ -127,11 +165,11 @@ describe('packs from the clinic server', () => {
     expect((await db.packs.get('who'))?.manifest.version).toBe('1');
   });
 
-  it('says the server is out of reach, and tries nothing', async () => {
+  it('tries nothing while the server is out of reach', async () => {
     const { db, server, sync } = await clinic(true);
     servers.splice(servers.indexOf(server), 1);
     await server.close();
-    expect(await sync()).toEqual({ unreachable: true, installed: [], failed: [] });
+    expect(await sync()).toEqual({ installed: [], removed: [], failed: [] });
     expect(await db.packs.count()).toBe(0);
   });
 });

@@ -60,14 +60,14 @@ describe('availableEngines', () => {
 });
 
 describe('the stored policy', () => {
-  it('defaults to auto and keeps a valid choice', () => {
+  it('is none until the user chooses, and keeps a valid choice', () => {
     const map = new Map<string, string>();
     const storage = { getItem: (k: string) => map.get(k) ?? null, setItem: (k: string, v: string) => void map.set(k, v) };
-    expect(loadPolicy(storage)).toBe('auto');
+    expect(loadPolicy(storage)).toBeUndefined();
     savePolicy('clinic', storage);
     expect(loadPolicy(storage)).toBe('clinic');
     map.set('answerPolicy', 'nonsense');
-    expect(loadPolicy(storage)).toBe('auto');
-    expect(loadPolicy(undefined)).toBe('auto');
+    expect(loadPolicy(storage)).toBeUndefined();
+    expect(loadPolicy(undefined)).toBeUndefined();
   });
 });

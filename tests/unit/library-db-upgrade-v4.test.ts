@@ -74,7 +74,7 @@ describe('LibraryDb upgrade from version 3', () => {
 
     const db = new LibraryDb(name);
     await db.open();
-    expect(db.verno).toBe(5);
+    expect(db.verno).toBe(6);
     expect(await snapshot(db)).toEqual(before);
     expect(before.packs.map((p) => p.id)).toEqual(['medlineplus', 'who-msf']);
     expect(await clinicConnection(db)).toEqual(CLINIC);

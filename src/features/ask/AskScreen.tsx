@@ -1,8 +1,11 @@
+import { useLiveQuery } from 'dexie-react-hooks';
 import type { ParseKeys } from 'i18next';
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PatientContext } from '../../core/prompt/build-prompt';
+import { library } from '../../db/library';
 import type { StoredExcerpt } from '../../db/library-db';
+import { clinicSettings } from '../../db/sync-state';
 import { appEngines } from '../../engines/app-engines';
 import { ENGINE_POLICIES, type EnginePolicy, loadPolicy, savePolicy } from '../../engines/router';
 import { directionOf } from '../../i18n/languages';
@@ -31,7 +34,10 @@ export function AskScreen() {
   const [sex, setSex] = useState<'' | 'female' | 'male'>('');
   const [pregnant, setPregnant] = useState(false);
   const [setting, setSetting] = useState('');
-  const [policy, setPolicy] = useState<EnginePolicy>(() => loadPolicy());
+  // The user's own choice, else the default the clinic set for its tablets, else the best engine at hand.
+  const [chosen, setChosen] = useState<EnginePolicy | undefined>(() => loadPolicy());
+  const clinicDefault = useLiveQuery(() => clinicSettings(library().db), [])?.enginePolicy;
+  const policy = chosen ?? clinicDefault ?? 'auto';
   const ids = { question: useId(), age: useId(), sex: useId(), setting: useId(), policy: useId(), heading: useId() };
   const busy = result?.outcome === 'preparing' || result?.outcome === 'loading-model' || result?.outcome === 'streaming';
 
@@ -103,7 +109,7 @@ export function AskScreen() {
           value={policy}
           onChange={(e) => {
             const next = e.target.value as EnginePolicy;
-            setPolicy(next);
+            setChosen(next);
             savePolicy(next);
           }}
         >

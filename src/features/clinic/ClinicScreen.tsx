@@ -7,7 +7,7 @@ import { toErrorData } from '../../core/errors/app-error';
 import { clinicConnection, forgetClinicConnection, saveClinicConnection } from '../../db/clinic-connection';
 import { library } from '../../db/library';
 import { useErrorMessage } from '../../i18n/use-error-message';
-import { syncClinicPacks } from '../packs/clinic-packs-store';
+import { syncNow } from '../sync/sync-store';
 
 /** Enrolls this tablet with the clinic server that served the app, with the admin's one-time code. */
 export function ClinicScreen({ code: initialCode }: { code: string }) {
@@ -27,8 +27,8 @@ export function ClinicScreen({ code: initialCode }: { code: string }) {
       const { deviceId, token } = await enroll(origin, code, name);
       await saveClinicConnection(library().db, { origin, deviceId, deviceName: name.trim(), token, enrolledAt: new Date().toISOString() });
       setState({ status: 'idle' });
-      // The clinic's packs come at once, not at the next half-hourly look.
-      void syncClinicPacks();
+      // The clinic's settings and packs come at once, not at the next poll.
+      void syncNow();
     } catch (error) {
       setState({ status: 'failed', error: toErrorData(error) });
     }

@@ -8,13 +8,14 @@ import { limitConcurrency } from '../../server/src/inference/concurrency';
 import type { InferenceEngine } from '../../server/src/inference/engine';
 import { createLlamaEngine } from '../../server/src/inference/llama-engine';
 import type { ClinicFetch } from '../../src/api/clinic-request';
-import { postJob, type ServerJob } from '../../src/api/jobs-client';
+import { pushItems } from '../../src/api/sync-client';
+import type { ServerJob } from '../../src/core/sync/sync-protocol';
 import { clinicConnection, saveClinicConnection } from '../../src/db/clinic-connection';
 import type { ClinicConnection, LibraryDb } from '../../src/db/library-db';
 import { addQuestion, applyEvent, listItems, recoverAfterCrash } from '../../src/db/outbox-store';
 import { createClinicEngine } from '../../src/engines/clinic-engine';
 import { askPrompt } from '../../src/features/ask/ask-prompt';
-import { createOutboxSync } from '../../src/sync/outbox-sync';
+import { createClinicSync } from '../../src/sync/clinic-sync';
 import { openTestLibrary } from '../fixtures/library';
 import { tinyModelPath } from '../fixtures/tiny-model';
 import { enrollDevice, startTestServer, type TestServer } from './support/test-server';
@@ -39,7 +40,7 @@ function countWrites(db: LibraryDb): { writes: number } {
   return counter;
 }
 
-describe('outbox sync against a real clinic server', () => {
+describe('the clinic sync of questions against a real clinic server', () => {
   let llama: InferenceEngine;
   let server: TestServer;
   const libraries: LibraryDb[] = [];
@@ -88,10 +89,10 @@ describe('outbox sync against a real clinic server', () => {
     let now = 1_000_000;
     let online = false;
     const fetch: ClinicFetch = (url, init) => (online ? realFetch(url, init) : Promise.reject(new TypeError('fetch failed')));
-    const sync = createOutboxSync({ db, now: () => now, random: () => 0.5, fetch });
+    const sync = createClinicSync({ db, now: () => now, random: () => 0.5, fetch });
 
     for (let i = 0; i < 5; i++) await addQuestion(db, { question: `Question ${i}: fever in a child?`, options: OPTIONS, now: now - 5 + i });
-    expect(await sync.flush()).toEqual({ sent: 0, answered: 0, failed: 0, unauthorized: false });
+    expect(await sync.flush()).toMatchObject({ sent: 0, answered: 0, failed: 0, unauthorized: false, error: { code: 'network/failed' } });
     for (const item of await listItems(db)) {
       expect(item).toMatchObject({ state: 'queued', attempts: 1 });
       expect(item.nextAttemptAt).toBeGreaterThan(now);
@@ -135,20 +136,24 @@ describe('outbox sync against a real clinic server', () => {
     const { db, connection } = await enrolledLibrary('tablet B');
     const now = 2_000_000;
     const clock = { now, random: () => 0.5 };
-    const statuses: number[] = [];
+    let pushes = 0;
     const fetch: ClinicFetch = async (url, init) => {
-      const response = await realFetch(url, init);
-      if (init.method === 'POST') statuses.push(response.status);
-      return response;
+      if (init.method === 'POST') pushes += 1;
+      return realFetch(url, init);
     };
-    const sync = createOutboxSync({ db, now: () => now, random: () => 0.5, fetch });
+    const sync = createClinicSync({ db, now: () => now, random: () => 0.5, fetch });
 
     const { id } = await addQuestion(db, { question: 'How much ORS for a 2-year-old?', options: OPTIONS, now });
     const sending = await applyEvent(db, id, { type: 'send-started' }, clock);
-    const posted = await postJob(connection, sending!.item, { fetch, timeoutMs: 30_000 });
-    expect(posted).toMatchObject({ kind: 'event', event: { type: 'accepted-by-server', jobId: id } });
-    if (posted.kind === 'event') await applyEvent(db, id, posted.event, clock);
-    // The app dies before it hears the answer: the item is back in the queue and will be posted again.
+    const item = {
+      kind: 'job' as const,
+      id: sending!.item.jobId,
+      op: 'put' as const,
+      data: { question: sending!.item.question, options: OPTIONS },
+    };
+    const pushed = await pushItems(connection, [item], { fetch, timeoutMs: 30_000 });
+    expect(pushed).toMatchObject({ kind: 'results', results: [{ id, status: 'ok', job: { status: 'queued' } }] });
+    // The app dies before it hears the server took it: the item is back in the queue and will be pushed again.
     expect(await recoverAfterCrash(db, clock)).toBe(1);
     expect((await listItems(db))[0]).toMatchObject({ state: 'queued', attempts: 1 });
     await vi.waitFor(
@@ -161,10 +166,10 @@ describe('outbox sync against a real clinic server', () => {
 
     const answers = countAnswers(db);
     expect(await sync.flush()).toEqual({ sent: 1, answered: 1, failed: 0, unauthorized: false });
-    expect(statuses).toEqual([202, 200]);
-    const [item] = await listItems(db);
+    expect(pushes).toBe(2);
+    const [answered] = await listItems(db);
     const [job] = await feedFromZero(connection.token);
-    expect(item).toMatchObject({ state: 'answered', answer: job!.answer, serverSeq: job!.seq, attempts: 2 });
+    expect(answered).toMatchObject({ state: 'answered', answer: job!.answer, serverSeq: job!.seq, attempts: 2 });
     expect(jobRows(connection.deviceId)).toBe(1);
 
     // The feed delivers the same answer again from an older checkpoint: it changes nothing.
@@ -175,7 +180,7 @@ describe('outbox sync against a real clinic server', () => {
 
   it('learns at each sync which model the server runs and how to prompt it', async () => {
     const { db } = await enrolledLibrary('tablet C');
-    await createOutboxSync({ db, fetch: realFetch }).flush();
+    await createClinicSync({ db, fetch: realFetch }).flush();
     expect((await clinicConnection(db))?.model).toEqual({
       id: basename(await tinyModelPath(), '.gguf'),
       profile: 'chat',
@@ -184,7 +189,7 @@ describe('outbox sync against a real clinic server', () => {
   });
 });
 
-describe('outbox sync against a clinic server running a base model', () => {
+describe('the clinic sync against a clinic server running a base model', () => {
   it('learns to prompt it by completion, and the queued completion prompt is answered', async () => {
     const llama = await createLlamaEngine({ modelPath: await tinyModelPath('base'), parallel: 1, contextSize: 1024 });
     const server = await startTestServer({ engine: limitConcurrency(llama, { parallel: 1, queueLimit: 8, timeoutMs: 60_000 }) });
@@ -196,7 +201,7 @@ describe('outbox sync against a clinic server running a base model', () => {
       };
       await saveClinicConnection(db, { origin: server.url, deviceId: me.deviceId, deviceName: 'tablet B', token, enrolledAt: '' });
       const fetch: ClinicFetch = (url, init) => undiciFetch(url, { ...init, dispatcher: server.dispatcher });
-      const sync = createOutboxSync({ db, fetch });
+      const sync = createClinicSync({ db, fetch });
       await sync.flush();
       const target = await createClinicEngine({ connection: () => clinicConnection(db) }).promptTarget?.();
       expect(target).toEqual({ profile: 'completion', contextTokens: 1024 });
