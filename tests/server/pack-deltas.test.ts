@@ -74,6 +74,10 @@ afterAll(async () => {
 });
 
 describe('pack delta route', () => {
+  it('is made when the version is published, before any tablet asks', () => {
+    expect(readdirSync(deltaDir()).sort()).toEqual(['1-2.ndjson', '1-2.ndjson.br', '1-2.ndjson.gz']);
+  });
+
   it('sends what changed since v1, which turns v1 into v2', async () => {
     const response = await rawGet(`/api/packs/${ID}/2/delta?from=1`, asDevice());
     expect(response.status).toBe(200);

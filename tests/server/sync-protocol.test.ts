@@ -327,7 +327,10 @@ describe('the sync protocol', () => {
     expect(await refused.json()).toMatchObject({ error: { code: 'request/invalid', message: /publisher-key/ } });
     expect((await adminCall('PUT', { defaultLanguage: 'xx' })).status).toBe(400);
     // null: back to each tablet's own browser language; the other settings stay.
-    expect(await (await adminCall('PUT', { defaultLanguage: null })).json()).toMatchObject({ defaultLanguage: null, enginePolicy: 'device' });
+    expect(await (await adminCall('PUT', { defaultLanguage: null })).json()).toMatchObject({
+      defaultLanguage: null,
+      enginePolicy: 'device',
+    });
     expect((await admin('settings', '--language', 'fr')).code).toBe(0);
     const asTablet = await server.fetch('/api/admin/settings', { headers: { authorization: `Bearer ${aToken}` } });
     expect(asTablet.status).toBe(403);

@@ -3,6 +3,7 @@ import { basename } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { PACK_FORMAT } from '../../../src/core/pack/pack-schema';
+import { prepareDeltas } from '../packs/pack-deltas';
 import { PackStore, type StoredPack } from '../packs/pack-store';
 import { unsignedNotice } from '../packs/publisher-keys';
 import type { AdminCommand } from './cli';
@@ -35,7 +36,7 @@ export const packCommands: Record<string, AdminCommand> = {
       const corpus = values.corpus ?? !(await isPackFile(file));
       const { manifest, outcome } = corpus ? await importCorpus(store, file, values, print) : await importPack(store, file, print);
       print(`${manifest.id} ${manifest.version}: ${outcome} (${manifest.excerptCount} excerpts).`);
-      if (values.publish) printPublished(await store.publish(manifest.id, manifest.version), print);
+      if (values.publish) await published(store, await store.publish(manifest.id, manifest.version), print);
     },
   },
   packs: {
@@ -72,7 +73,8 @@ export const packCommands: Record<string, AdminCommand> = {
     help: 'make a stored pack version the one tablets get (also rolls back)',
     async run({ dataDir, db, print }, [id, version]) {
       if (!id || !version) throw new Error('Usage: pack-publish <id> <version>');
-      printPublished(await new PackStore(db, dataDir).publish(id, version), print);
+      const store = new PackStore(db, dataDir);
+      await published(store, await store.publish(id, version), print);
     },
   },
   'pack-unpublish': {
@@ -90,10 +92,12 @@ export const packCommands: Record<string, AdminCommand> = {
   },
 };
 
-function printPublished(pack: StoredPack, print: (line: string) => void): void {
+async function published(store: PackStore, pack: StoredPack, print: (line: string) => void): Promise<void> {
   const { id, version } = pack.manifest;
   print(`${id} ${version}: published; tablets get it at their next sync.`);
   print(pack.signature ? `${id} ${version}: signed with publisher key ${pack.signature.keyId}.` : unsignedNotice(`${id} ${version}`));
+  print(`${id} ${version}: preparing updates for tablets that hold an earlier version…`);
+  await prepareDeltas(store, pack);
 }
 
 function importPack(store: PackStore, file: string, print: (line: string) => void) {

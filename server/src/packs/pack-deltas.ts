@@ -2,12 +2,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { promisify } from 'node:util';
-import { brotliCompress, gzip, constants as zlib } from 'node:zlib';
 import { makeDelta } from '../../../src/core/pack/pack-delta';
 import { type ParsedPack, readPack } from '../../../src/core/pack/pack-reader';
 import { compareVersions } from '../../../src/core/pack/version';
-import { PACK_ENCODINGS, type PackStore, type StoredPack } from './pack-store';
+import { PACK_COMPRESSORS, PACK_ENCODINGS, type PackStore, type StoredPack } from './pack-store';
 
 /** Names the version a delta applies to, beside the target's X-Pack-Signature. */
 export const PACK_DELTA_FROM_HEADER = 'X-Pack-Delta-From';
@@ -27,18 +25,6 @@ export interface PackDeltaFile {
 export type NoDeltaReason = 'from-unknown' | 'from-not-older' | 'too-large';
 
 export type DeltaOutcome = { delta: PackDeltaFile } | { reason: NoDeltaReason };
-
-const compress = {
-  gzip: (data: Buffer) => promisify(gzip)(data, { level: 9 }),
-  br: (data: Buffer) =>
-    promisify(brotliCompress)(data, {
-      params: {
-        [zlib.BROTLI_PARAM_QUALITY]: 9,
-        [zlib.BROTLI_PARAM_MODE]: zlib.BROTLI_MODE_TEXT,
-        [zlib.BROTLI_PARAM_SIZE_HINT]: data.length,
-      },
-    }),
-};
 
 /**
  * Deltas between stored versions of a pack (src/core/pack/pack-delta.ts), made on the first request
@@ -94,7 +80,9 @@ export class PackDeltas {
  */
 async function writeAtomically(path: string, data: Buffer): Promise<void> {
   const suffix = `.${randomBytes(6).toString('hex')}.tmp`;
-  const copies = await Promise.all(PACK_ENCODINGS.map(async (e) => ({ path: path + e.extension, data: await compress[e.encoding](data) })));
+  const copies = await Promise.all(
+    PACK_ENCODINGS.map(async (e) => ({ path: path + e.extension, data: await PACK_COMPRESSORS[e.encoding](data) })),
+  );
   const parts = [...copies, { path, data }];
   await mkdir(dirname(path), { recursive: true });
   try {
@@ -109,4 +97,24 @@ async function writeAtomically(path: string, data: Buffer): Promise<void> {
 
 function etagOf(data: Buffer): string {
   return `"sha256-${createHash('sha256').update(data).digest('hex')}"`;
+}
+
+/** How many earlier versions get a delta made at publication: tablets further behind are rare, and served on demand. */
+const PREPARED_DELTAS = 3;
+
+/**
+ * Makes, when a version is published, the deltas tablets will ask for: from each of the few versions
+ * published before it. The first tablet back at base camp then waits for its download, not for the
+ * server to compare two versions of a large pack.
+ */
+export async function prepareDeltas(store: PackStore, to: StoredPack): Promise<void> {
+  const deltas = new PackDeltas(store);
+  const earlier = store
+    .list()
+    .filter(
+      (p) => p.manifest.id === to.manifest.id && p.publishedAt !== null && compareVersions(p.manifest.version, to.manifest.version) < 0,
+    )
+    .sort((a, b) => compareVersions(b.manifest.version, a.manifest.version))
+    .slice(0, PREPARED_DELTAS);
+  for (const from of earlier) await deltas.delta(to, from.manifest.version);
 }

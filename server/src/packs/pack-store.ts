@@ -50,7 +50,8 @@ interface PackRow {
   signature: string | null;
 }
 
-const compressors = {
+/** How each stored copy is made: once per file, at import (packs) or when first asked for (deltas). */
+export const PACK_COMPRESSORS = {
   gzip: (data: Buffer) => promisify(gzip)(data, { level: 9 }),
   // Quality 9 is within a few per cent of 11 at a twentieth of the time: imports of big corpora stay quick.
   br: (data: Buffer) =>
@@ -205,7 +206,9 @@ export class PackStore {
     const suffix = `.${randomBytes(6).toString('hex')}.tmp`;
     const parts = [
       { path: target, data },
-      ...(await Promise.all(PACK_ENCODINGS.map(async (e) => ({ path: target + e.extension, data: await compressors[e.encoding](data) })))),
+      ...(await Promise.all(
+        PACK_ENCODINGS.map(async (e) => ({ path: target + e.extension, data: await PACK_COMPRESSORS[e.encoding](data) })),
+      )),
     ];
     mkdirSync(dirname(target), { recursive: true });
     try {

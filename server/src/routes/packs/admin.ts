@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { requireAdmin } from '../../auth/guards';
 import { errorBodySchema, ServerError } from '../../errors';
+import { prepareDeltas } from '../../packs/pack-deltas';
 import type { PackStore, StoredPack } from '../../packs/pack-store';
 import { unsignedNotice } from '../../packs/publisher-keys';
 import { adminPack, adminPackSchema, type PackParams, packParamsSchema } from './schemas';
@@ -71,7 +72,7 @@ export async function adminPackRoutes(app: FastifyInstance, { store }: { store: 
       const { id, version } = manifest;
       const pack = request.query.publish ? await store.publish(id, version) : store.get(id, version)!;
       request.log.info({ pack: id, version, outcome }, 'pack import');
-      if (request.query.publish) logPublished(request.log, pack);
+      if (request.query.publish) published(request.log, store, pack);
       return reply.code(outcome === 'imported' ? 201 : 200).send({ id, version, outcome, status: pack.status });
     },
   );
@@ -87,7 +88,7 @@ export async function adminPackRoutes(app: FastifyInstance, { store }: { store: 
     },
     async (request) => {
       const pack = await store.publish(request.params.id, request.params.version);
-      logPublished(request.log, pack);
+      published(request.log, store, pack);
       return adminPack(pack);
     },
   );
@@ -125,8 +126,11 @@ export async function adminPackRoutes(app: FastifyInstance, { store }: { store: 
   );
 }
 
-function logPublished(log: FastifyBaseLogger, pack: StoredPack): void {
+/** Logs the publication, and makes the deltas tablets will ask for in the background: the admin need not wait. */
+function published(log: FastifyBaseLogger, store: PackStore, pack: StoredPack): void {
   const { id, version } = pack.manifest;
   if (pack.signature) log.info({ pack: id, version, keyId: pack.signature.keyId }, 'pack published, signed');
   else log.warn({ pack: id, version }, unsignedNotice(`pack ${id} ${version}`));
+  // A failure here only means the first tablet to ask waits while its delta is made.
+  prepareDeltas(store, pack).catch((error: Error) => log.warn({ pack: id, version, err: error.message }, 'pack deltas not prepared'));
 }
