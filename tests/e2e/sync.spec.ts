@@ -155,8 +155,8 @@ describe('base-camp sync', () => {
     expect((await tabletState(b)).questions).toEqual([]);
     for (const question of questions) expect(jobsFor(state.server, question)).toBe(1);
 
-    // A tampered version 3 (one excerpt edited on the server after signing, its hash restated) and an
-    // unsigned pack are refused with the reason; the library stays at version 2.
+    // A tampered version 3 (one excerpt edited on the server after signing, its hash restated) is refused
+    // with the reason, and the library stays at version 2 (an unsigned pack: tests/e2e/clinic-packs.spec.ts).
     await publish(3);
     const parts = makePackParts({ id: 'fever', version: '3', manifest: { title: TITLE }, excerpts: packVersion(3) });
     const altered = parts.excerpts.map((e, i) => (i === 100 ? { ...e, text: 'Give ten times the dose.' } : e));
@@ -165,6 +165,8 @@ describe('base-camp sync', () => {
     writeFileSync(stored, file);
     writeFileSync(`${stored}.gz`, gzipSync(file));
     writeFileSync(`${stored}.br`, brotliCompressSync(file));
+    // The deltas made at publication go too: the server makes them again, from the altered file.
+    rmSync(join(dataDir, 'packs', 'fever', 'deltas'), { recursive: true, force: true });
     await syncNow(b);
     const refusal = b.getByRole('alert').filter({ hasText: `${TITLE} (version 3) was not installed` });
     await refusal.waitFor({ timeout: 30_000 });
