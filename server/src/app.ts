@@ -3,6 +3,7 @@ import type { ServerContext } from './context';
 import { registerErrorHandler } from './errors';
 import { appRoutes } from './routes/app';
 import { deviceRoutes } from './routes/devices';
+import { feedbackRoutes } from './routes/feedback';
 import { healthRoutes } from './routes/health';
 import { jobRoutes } from './routes/jobs';
 import { modelRoutes } from './routes/models';
@@ -42,6 +43,7 @@ export async function build(ctx: ServerContext, options: BuildOptions = {}): Pro
   await app.register(packRoutes);
   await app.register(syncRoutes);
   await app.register(settingsRoutes);
+  await app.register(feedbackRoutes);
   await app.register(modelRoutes);
   await app.register(appRoutes);
   return app;

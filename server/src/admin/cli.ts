@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { openDatabase } from '../db/database';
 import { ensureAdminToken } from './admin-token';
 import { deviceCommands } from './devices';
+import { feedbackCommands } from './feedback';
 import { packCommands } from './packs';
 import { publisherKeyCommands } from './publisher-keys';
 import { settingsCommands } from './settings';
@@ -26,6 +27,7 @@ const COMMANDS: Record<string, AdminCommand> = {
   ...packCommands,
   ...publisherKeyCommands,
   ...settingsCommands,
+  ...feedbackCommands,
   'admin-token': {
     usage: 'admin-token',
     help: 'print the admin token for admin API routes',
