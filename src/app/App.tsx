@@ -25,6 +25,9 @@ import { hrefOf, useRoute } from './use-route';
 // (and precached, so it opens offline), not before the library is usable.
 const AskScreen = lazy(() => import('../features/ask/AskScreen').then((m) => ({ default: m.AskScreen })));
 const ModelsScreen = lazy(() => import('../features/models/ModelsScreen').then((m) => ({ default: m.ModelsScreen })));
+const FeedbackScreen = lazy(() => import('../features/feedback/FeedbackScreen').then((m) => ({ default: m.FeedbackScreen })));
+// The scenarios in six languages: loaded when a trainer opens trainer mode (precached, so offline too).
+const TrainerScreen = lazy(() => import('../features/trainer/TrainerScreen').then((m) => ({ default: m.TrainerScreen })));
 
 export function App() {
   const { t, i18n } = useTranslation('common');
@@ -95,6 +98,12 @@ export function App() {
           <a href={hrefOf({ name: 'models' })} aria-current={route.name === 'models' ? 'page' : undefined}>
             {t('nav.models')}
           </a>
+          <a
+            href={hrefOf({ name: 'trainer', scenarioId: '', present: false })}
+            aria-current={route.name === 'trainer' ? 'page' : undefined}
+          >
+            {t('nav.trainer')}
+          </a>
           <a href={hrefOf({ name: 'sync' })} aria-current={route.name === 'sync' ? 'page' : undefined}>
             {t('nav.sync')}
           </a>
@@ -124,6 +133,14 @@ export function App() {
         ) : route.name === 'models' ? (
           <Suspense fallback={<p className="hint">{t('loading')}</p>}>
             <ModelsScreen />
+          </Suspense>
+        ) : route.name === 'feedback' ? (
+          <Suspense fallback={<p className="hint">{t('loading')}</p>}>
+            <FeedbackScreen key={route.itemIds.join('/')} itemIds={route.itemIds} />
+          </Suspense>
+        ) : route.name === 'trainer' ? (
+          <Suspense fallback={<p className="hint">{t('loading')}</p>}>
+            <TrainerScreen scenarioId={route.scenarioId} present={route.present} />
           </Suspense>
         ) : route.name === 'sync' ? (
           <SyncScreen />

@@ -4,15 +4,19 @@ export type Route =
   | { name: 'library'; query: string; source: string }
   | { name: 'document'; packId: string; docId: string; excerptId: string; query: string }
   | { name: 'packs' }
-  | { name: 'clinic'; code: string }
+  | { name: 'clinic'; code: string; server?: string }
   | { name: 'ask' }
   | { name: 'models' }
-  | { name: 'sync' };
+  | { name: 'sync' }
+  | { name: 'feedback'; itemIds: string[] }
+  | { name: 'trainer'; scenarioId: string; present: boolean };
 
 /**
  * Hash routes, so any screen reloads from the precached index.html offline and the server needs no
- * rewrite rules: #/?q=…&source=…, #/doc/<pack>/<doc>/<excerpt>?q=…, #/packs, #/ask, #/models, #/sync, #/clinic, and
- * #/enroll?code=… (the link in the QR code `npm run admin -- enroll` prints).
+ * rewrite rules: #/?q=…&source=…, #/doc/<pack>/<doc>/<excerpt>?q=…, #/packs, #/ask, #/models, #/sync, #/feedback/<question>[/<other>],
+ * #/trainer[/<scenario>[/present]], #/clinic, and
+ * #/enroll?code=…[&server=https://…] (the link in the QR code `npm run admin -- enroll` prints; `server` names the
+ * clinic server when the app is hosted elsewhere).
  */
 export function parseRoute(hash: string): Route {
   const [path = '', search = ''] = hash.replace(/^#/, '').split('?');
@@ -22,7 +26,12 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === 'ask') return { name: 'ask' };
   if (parts[0] === 'models') return { name: 'models' };
   if (parts[0] === 'sync') return { name: 'sync' };
-  if (parts[0] === 'clinic' || parts[0] === 'enroll') return { name: 'clinic', code: params.get('code') ?? '' };
+  if (parts[0] === 'feedback' && (parts.length === 2 || parts.length === 3)) return { name: 'feedback', itemIds: parts.slice(1) };
+  if (parts[0] === 'trainer') return { name: 'trainer', scenarioId: parts[1] ?? '', present: parts[2] === 'present' };
+  if (parts[0] === 'clinic' || parts[0] === 'enroll') {
+    const server = params.get('server');
+    return { name: 'clinic', code: params.get('code') ?? '', ...(server ? { server } : {}) };
+  }
   if (parts[0] === 'doc' && parts.length === 4) {
     return { name: 'document', packId: parts[1]!, docId: parts[2]!, excerptId: parts[3]!, query: params.get('q') ?? '' };
   }
@@ -40,8 +49,13 @@ export function hrefOf(route: Route): string {
       return '#/models';
     case 'sync':
       return '#/sync';
+    case 'feedback':
+      return `#/feedback/${route.itemIds.map(enc).join('/')}`;
+    case 'trainer':
+      return route.scenarioId ? `#/trainer/${enc(route.scenarioId)}${route.present ? '/present' : ''}` : '#/trainer';
     case 'clinic':
-      return route.code ? `#/enroll?code=${enc(route.code)}` : '#/clinic';
+      if (!route.code) return '#/clinic';
+      return `#/enroll?code=${enc(route.code)}${route.server ? `&server=${enc(route.server)}` : ''}`;
     case 'document':
       return `#/doc/${enc(route.packId)}/${enc(route.docId)}/${enc(route.excerptId)}${route.query ? `?q=${enc(route.query)}` : ''}`;
     case 'library': {

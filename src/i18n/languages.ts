@@ -10,7 +10,7 @@ export const LANGUAGES = [
 
 export type LanguageCode = (typeof LANGUAGES)[number]['code'];
 
-export const NAMESPACES = ['common', 'library', 'packs', 'pwa', 'clinic', 'ask', 'signs', 'models', 'sync'] as const;
+export const NAMESPACES = ['common', 'library', 'packs', 'pwa', 'clinic', 'ask', 'signs', 'models', 'sync', 'feedback', 'trainer'] as const;
 
 export function directionOf(code: string): 'ltr' | 'rtl' {
   return LANGUAGES.find((l) => code.startsWith(l.code))?.dir ?? 'ltr';

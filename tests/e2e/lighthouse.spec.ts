@@ -28,6 +28,8 @@ describe('Lighthouse accessibility', () => {
     ['clinic server', '/?lang=en#/clinic'],
     ['models', '/?lang=en#/models'],
     ['sync', '/?lang=en#/sync'],
+    ['trainer', '/?lang=en#/trainer'],
+    ['trainer presenter in Arabic', '/?lang=ar#/trainer/fever-malaria-child/present'],
   ])('scores 100 on the %s screen', async (_name, path) => {
     const result = await lighthouse(`${server.url}${path}`, {
       port: DEBUG_PORT,

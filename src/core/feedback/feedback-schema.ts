@@ -25,7 +25,7 @@ export const RatedAnswerSchema = z.object({
   /** The model that wrote it; null for an excerpts-only answer. */
   model: z.string().max(200).nullable(),
   engine: z.enum(['on-device', 'clinic', 'excerpts-only']),
-  /** The excerpts the answer was given, as `packId/excerptId`. */
+  /** The ids of the excerpts the answer was given (an excerpt id starts with its pack's id). */
   excerptIds: z.array(z.string().max(200)).max(50),
   criteria: z.partialRecord(z.enum(MOOVE_CRITERIA), rating),
 });

@@ -1,13 +1,15 @@
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { hrefOf } from '../../app/use-route';
 import type { AppErrorData } from '../../core/errors/app-error';
 import { applies, type OutboxEvent } from '../../core/outbox/transition';
 import { library } from '../../db/library';
 import type { OutboxRow } from '../../db/library-db';
 import { applyEvent, deleteItem, listItems } from '../../db/outbox-store';
 import { useErrorMessage } from '../../i18n/use-error-message';
-import { AnswerText, type SourceLink } from './AnswerText';
+import { AnswerText } from './AnswerText';
+import { useSourceLinks } from './use-source-links';
 
 /** The outbox, newest first: each question's state in plain words, its answer, and what can be done with it. */
 export function AskHistory() {
@@ -55,7 +57,7 @@ export function AskHistory() {
       ) : (
         <ol className="hit-list">
           {shown.map((item) => (
-            <HistoryItem key={item.id} item={item} />
+            <HistoryItem key={item.id} item={item} other={otherAnswer(items, item)} />
           ))}
         </ol>
       )}
@@ -63,7 +65,14 @@ export function AskHistory() {
   );
 }
 
-function HistoryItem({ item }: { item: OutboxRow }) {
+/** The latest other answer to the same question, to compare this one with. */
+function otherAnswer(items: readonly OutboxRow[], item: OutboxRow): OutboxRow | undefined {
+  if (item.state !== 'answered') return undefined;
+  const question = item.question.trim().toLocaleLowerCase();
+  return items.findLast((o) => o.id !== item.id && o.state === 'answered' && o.question.trim().toLocaleLowerCase() === question);
+}
+
+function HistoryItem({ item, other }: { item: OutboxRow; other?: OutboxRow }) {
   const { t, i18n } = useTranslation('ask');
   const errorMessage = useErrorMessage();
   const sources = useSourceLinks(item);
@@ -104,6 +113,16 @@ function HistoryItem({ item }: { item: OutboxRow }) {
             {t('cancel')}
           </button>
         ) : null}
+        {item.state === 'answered' ? (
+          <a className="button button-secondary" href={hrefOf({ name: 'feedback', itemIds: [item.id] })}>
+            {t('rate')}
+          </a>
+        ) : null}
+        {other ? (
+          <a className="button button-secondary" href={hrefOf({ name: 'feedback', itemIds: [item.id, other.id] })}>
+            {t('compare')}
+          </a>
+        ) : null}
         <button type="button" className="button button-secondary" onClick={remove}>
           {t('delete')}
         </button>
@@ -114,15 +133,4 @@ function HistoryItem({ item }: { item: OutboxRow }) {
 
 function engineLabel(engine: string, t: ReturnType<typeof useTranslation<'ask'>>['t']): string {
   return engine === 'on-device' || engine === 'clinic' || engine === 'excerpts-only' ? t(`engines.${engine}`) : engine;
-}
-
-/** The item's numbered sources, with where each excerpt opens when it is still on this tablet. */
-function useSourceLinks(item: OutboxRow): SourceLink[] {
-  const sources = item.prompt?.sources ?? [];
-  const key = sources.map((s) => s.excerptId).join('\n');
-  const found = useLiveQuery(async () => (key ? library().db.excerpts.where('id').anyOf(key.split('\n')).toArray() : []), [key]);
-  return sources.map((s) => {
-    const excerpt = found?.find((e) => e.id === s.excerptId);
-    return { n: s.n, excerptId: s.excerptId, ...(excerpt ? { packId: excerpt.packId, docId: excerpt.docId } : {}) };
-  });
 }

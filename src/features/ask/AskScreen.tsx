@@ -2,6 +2,7 @@ import { useLiveQuery } from 'dexie-react-hooks';
 import type { ParseKeys } from 'i18next';
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { hrefOf } from '../../app/use-route';
 import type { PatientContext } from '../../core/prompt/build-prompt';
 import { library } from '../../db/library';
 import type { StoredExcerpt } from '../../db/library-db';
@@ -202,6 +203,11 @@ function AskResultView({ result }: { result: AskResult }) {
             <p className="ask-meta">{t('answeredBy', { engine: t(`engines.${result.engine}`), model: result.model || '—' })}</p>
           ) : null}
           <p className="ask-meta">{t('researchNotice')}</p>
+          {result.outcome === 'answered' && result.itemId ? (
+            <a className="button button-secondary" href={hrefOf({ name: 'feedback', itemIds: [result.itemId] })}>
+              {t('rate')}
+            </a>
+          ) : null}
         </section>
       ) : null}
       {result.outcome !== 'preparing' ? <ExcerptList excerpts={result.excerpts} /> : null}

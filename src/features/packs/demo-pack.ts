@@ -1,4 +1,5 @@
 import type { LibraryDb } from '../../db/library-db';
+import { removePack } from '../../db/pack-install';
 import { importInWorker } from '../../workers/import-client';
 
 export const DEMO_PACK_URL = '/packs/demo.pack.jsonl';
@@ -13,4 +14,12 @@ export async function ensureDemoPack(db: LibraryDb, onProgress?: (fraction: numb
 
 export function rememberDemoPackRemoved(): void {
   localStorage.setItem(DECLINED_KEY, '1');
+}
+
+/** Trainer mode's reset: the demo pack as shipped, whatever became of it (removed, or replaced by a newer one). */
+export async function restoreDemoPack(db: LibraryDb, onProgress?: (fraction: number) => void): Promise<void> {
+  localStorage.removeItem(DECLINED_KEY);
+  const demo = (await db.packs.toArray()).filter((p) => p.manifest.demo);
+  for (const pack of demo) await removePack(db, pack.id);
+  await importInWorker({ kind: 'pack', url: DEMO_PACK_URL }, (p) => onProgress?.(p.total ? p.done / p.total : 0));
 }
