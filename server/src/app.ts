@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { ServerContext } from './context';
 import { registerErrorHandler } from './errors';
+import { cors } from './http/cors';
 import { appRoutes } from './routes/app';
 import { deviceRoutes } from './routes/devices';
 import { feedbackRoutes } from './routes/feedback';
@@ -36,6 +37,7 @@ export async function build(ctx: ServerContext, options: BuildOptions = {}): Pro
   app.decorateRequest('device', null);
   registerErrorHandler(app);
   await app.register(securityHeaders);
+  await app.register(cors);
   await app.register(healthRoutes);
   await app.register(deviceRoutes);
   await app.register(openaiRoutes);

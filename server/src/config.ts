@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { URL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { PROMPT_PROFILES, type PromptProfile } from '../../src/core/prompt/prompt-target';
@@ -28,6 +29,11 @@ const OPTIONS = {
   'timeout-s': { env: 'MEDITRON_TIMEOUT_S', help: 'seconds one answer may take', default: '600' },
   'sync-push-bytes': { env: 'MEDITRON_SYNC_PUSH_BYTES', help: 'largest sync push a tablet may send, in bytes (default 1 MiB)' },
   'static-dir': { env: 'MEDITRON_STATIC_DIR', help: 'built app to serve (default: dist/)' },
+  'allow-origin': {
+    env: 'MEDITRON_ALLOW_ORIGIN',
+    help: 'another origin whose app may call this server (CORS), e.g. https://trainer.example; repeatable; the variable takes a comma-separated list',
+    multiple: true,
+  },
   'log-level': { env: 'MEDITRON_LOG_LEVEL', help: 'fatal, error, warn, info, debug', default: 'info' },
 } as const;
 
@@ -36,6 +42,15 @@ type OptionName = keyof typeof OPTIONS;
 const port = z.coerce.number().int().min(0).max(65535);
 const positive = z.coerce.number().int().min(1);
 const url = z.url({ protocol: /^https?$/ });
+/** A bare origin as browsers send it in `Origin` (scheme, host, port); a trailing slash is forgiven. */
+const origin = z.string().transform((value, context) => {
+  const parsed = URL.canParse(value) ? new URL(value) : null;
+  if (parsed && /^https?:$/.test(parsed.protocol) && parsed.pathname === '/' && !parsed.search && !parsed.hash && !parsed.username) {
+    return parsed.origin;
+  }
+  context.addIssue({ code: 'custom', message: `"${value}" is not an origin such as https://trainer.example (no path)` });
+  return z.NEVER;
+});
 
 export const ConfigSchema = z
   .object({
@@ -58,6 +73,7 @@ export const ConfigSchema = z
     'timeout-s': positive,
     'sync-push-bytes': positive.optional(),
     'static-dir': z.string().optional(),
+    'allow-origin': z.array(origin).optional(),
     'log-level': z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   })
   .refine((c) => !(c.model && c.upstream), { message: 'use either --model or --upstream, not both', path: ['model'] })
@@ -85,6 +101,8 @@ export interface Config {
   /** Body limit of a sync push (413 above it); undefined: DEFAULT_SYNC_PUSH_BYTES. */
   syncPushBytes?: number;
   staticDir: string;
+  /** Origins of the app hosted elsewhere that may call the device API (CORS); undefined: none. */
+  allowOrigins?: string[];
   logLevel: string;
 }
 
@@ -94,13 +112,13 @@ export class ConfigError extends Error {}
 
 /** Flags win over environment variables, which win over defaults; a bad value stops start-up. */
 export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env): Config | 'help' {
-  let values: Record<string, string | boolean | undefined>;
+  let values: Record<string, string | string[] | boolean | undefined>;
   try {
     ({ values } = parseArgs({
       args: argv,
       options: {
         help: { type: 'boolean', short: 'h' },
-        ...Object.fromEntries(Object.keys(OPTIONS).map((name) => [name, { type: 'string' as const }])),
+        ...Object.fromEntries(Object.entries(OPTIONS).map(([name, o]) => [name, { type: 'string' as const, multiple: 'multiple' in o }])),
       },
       strict: true,
     }));
@@ -110,14 +128,20 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
   if (values.help) return 'help';
   const raw = Object.fromEntries(
     (Object.keys(OPTIONS) as OptionName[]).map((name) => {
-      const option: { env: string; default?: string } = OPTIONS[name];
-      return [name, (values[name] as string | undefined) ?? env[option.env] ?? option.default];
+      const option: { env: string; default?: string; multiple?: boolean } = OPTIONS[name];
+      const fromEnv = option.multiple
+        ? env[option.env]
+            ?.split(',')
+            .map((v) => v.trim())
+            .filter(Boolean)
+        : env[option.env];
+      return [name, values[name] ?? fromEnv ?? option.default];
     }),
   );
   const parsed = ConfigSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new ConfigError(`Invalid option --${issue.path.join('.')}: ${issue.message}. See --help.`);
+    throw new ConfigError(`Invalid option --${String(issue.path[0])}: ${issue.message}. See --help.`);
   }
   const c = parsed.data;
   const dataDir = resolve(c.data);
@@ -141,6 +165,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
     timeoutMs: c['timeout-s'] * 1000,
     syncPushBytes: c['sync-push-bytes'],
     staticDir: resolve(c['static-dir'] ?? 'dist'),
+    allowOrigins: c['allow-origin'],
     logLevel: c['log-level'],
   };
 }

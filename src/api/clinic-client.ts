@@ -5,6 +5,18 @@ interface ServerErrorBody {
   error?: { code?: string; message?: string };
 }
 
+/** Whether a clinic server answers at `origin` (`GET /api/health`); a plain static host does not. */
+export async function isClinicServer(origin: string, timeoutMs = 5000): Promise<boolean> {
+  try {
+    const response = await fetch(new URL('/api/health', origin), { signal: AbortSignal.timeout(timeoutMs) });
+    const body = (await response.json()) as { status?: unknown; version?: unknown };
+    return response.ok && body.status === 'ok' && typeof body.version === 'string';
+  } catch {
+    // Offline, or a host answering with the app's page (not JSON).
+    return false;
+  }
+}
+
 /**
  * Exchanges a one-time enrollment code for this tablet's device token. Failures come back as coded
  * errors the UI can put in words: a refused code is not a network failure.

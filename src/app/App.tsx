@@ -145,7 +145,7 @@ export function App() {
         ) : route.name === 'sync' ? (
           <SyncScreen />
         ) : route.name === 'clinic' ? (
-          <ClinicScreen code={route.code} />
+          <ClinicScreen code={route.code} server={route.server} />
         ) : route.name === 'document' ? (
           <DocumentScreen packId={route.packId} docId={route.docId} excerptId={route.excerptId} query={route.query} />
         ) : (

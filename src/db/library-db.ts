@@ -90,7 +90,7 @@ export interface StoredModel {
   id: string;
   /** The catalog entry it came from: what it needs and which files it has, known offline. */
   catalog: CatalogModel;
-  /** The clinic server it came from. */
+  /** Where it came from: the clinic server, or the address the app is hosted at (models beside it). */
   origin: string;
   /** `partial`: a download stopped (the connection dropped, the app closed) and resumes from where it was. */
   state: 'partial' | 'ready';

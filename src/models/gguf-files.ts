@@ -19,10 +19,10 @@ export interface DownloadProgress {
 }
 
 export interface DownloadOptions {
-  /** The clinic server's origin, where `/models/…` is. */
-  origin: string;
-  /** The device token: `/models/*` needs it. */
-  token: string;
+  /** Where `models/<path>` resolves: the clinic server's origin, or the app's own directory on a static host. */
+  base: string;
+  /** The clinic server's device token (its `/models/*` needs it); none for files beside the app. */
+  token?: string;
   /** ETags known from an earlier attempt; updated in place as files start. */
   etags: Record<string, string>;
   /** After each file starts, so the caller can save the ETags before bytes arrive. */
@@ -122,12 +122,17 @@ export async function downloadGguf(model: CatalogModel, options: DownloadOptions
       const etag = options.etags[file.path];
       // Resume only what the server still has as it was: If-Range answers the whole file otherwise.
       const resume = have > 0 && etag !== undefined;
-      const response = await doFetch(new URL(`/models/${file.path.split('/').map(encodeURIComponent).join('/')}`, options.origin), {
-        headers: { authorization: `Bearer ${options.token}`, ...(resume ? { range: `bytes=${have}-`, 'if-range': etag } : {}) },
+      const response = await doFetch(new URL(`models/${file.path.split('/').map(encodeURIComponent).join('/')}`, options.base), {
+        headers: {
+          ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+          ...(resume ? { range: `bytes=${have}-`, 'if-range': etag } : {}),
+        },
         signal: options.signal,
       }).catch((error: unknown) => {
         if (options.signal?.aborted) throw options.signal.reason;
-        throw new OnDeviceError('network', 'The clinic server could not be reached. The download resumes when it is.', { cause: error });
+        throw new OnDeviceError('network', 'The server of the model could not be reached. The download resumes when it is.', {
+          cause: error,
+        });
       });
       if (response.status !== 206 && response.status !== 200) throw httpError(response.status);
       if (response.status === 200 && have > 0) {
@@ -159,8 +164,8 @@ export async function downloadGguf(model: CatalogModel, options: DownloadOptions
 
 function httpError(status: number): OnDeviceError {
   if (status === 401) return new OnDeviceError('network', 'The clinic server no longer knows this tablet. Enroll it again, then resume.');
-  if (status === 404) return new OnDeviceError('network', 'The clinic server no longer offers this model. Refresh the model list.');
-  return new OnDeviceError('network', `The clinic server answered HTTP ${status}. Try again later.`);
+  if (status === 404) return new OnDeviceError('network', 'The server no longer offers this model. Refresh the model list.');
+  return new OnDeviceError('network', `The server of the model answered HTTP ${status}. Try again later.`);
 }
 
 async function removeSegments(dir: FileSystemDirectoryHandle, file: CatalogFile): Promise<void> {

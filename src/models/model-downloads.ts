@@ -1,7 +1,7 @@
-import { requestModelAccess } from '../api/catalog-client';
+import { canFetchWebllm, type ModelSource, requestModelAccess, sourceBase } from '../api/catalog-client';
 import { browserFetch, type ClinicRequestOptions } from '../api/clinic-request';
 import type { CatalogModel } from '../core/models/catalog';
-import type { ClinicConnection, LibraryDb, StoredModel } from '../db/library-db';
+import type { LibraryDb, StoredModel } from '../db/library-db';
 import { activateModel, listModels, putModel, removeModel, updateModel } from '../db/model-store';
 import { type DownloadProgress, deleteGgufFiles, downloadGguf } from './gguf-files';
 import { OnDeviceError } from './on-device-runtime';
@@ -15,16 +15,23 @@ export interface ModelDownloadOptions {
 const defaultRequest: ClinicRequestOptions = { fetch: browserFetch, timeoutMs: 30_000 };
 
 /**
- * Brings a model from the clinic server's mirror onto the tablet, resuming an earlier partial download,
- * and makes it the active one when none is. GGUF files go to the origin private file system; a web-llm
- * model is fetched into web-llm's own cache by loading it once.
+ * Brings a model from its source (the clinic server's mirror, or the files beside the app) onto the tablet,
+ * resuming an earlier partial download, and makes it the active one when none is. GGUF files go to the
+ * origin private file system; a web-llm model is fetched into web-llm's own cache by loading it once.
  */
 export async function downloadModel(
   db: LibraryDb,
   model: CatalogModel,
-  connection: ClinicConnection,
+  source: ModelSource,
   options: ModelDownloadOptions = {},
 ): Promise<void> {
+  if (model.kind === 'webllm' && !canFetchWebllm(source, location.origin)) {
+    throw new OnDeviceError(
+      'network',
+      'web-llm models download from a clinic server only in the app opened from that server: its model files need a cookie browsers do not send to another site.',
+    );
+  }
+  const base = sourceBase(source);
   const existing = (await listModels(db)).find((m) => m.id === model.id);
   // A model re-published with other files is a new download: what is here does not splice into it.
   const sameFiles = existing && JSON.stringify(existing.catalog.files) === JSON.stringify(model.files);
@@ -32,7 +39,7 @@ export async function downloadModel(
   const row: StoredModel = {
     id: model.id,
     catalog: model,
-    origin: connection.origin,
+    origin: base,
     state: 'partial',
     active: existing?.active ?? false,
     etags: sameFiles ? existing.etags : {},
@@ -42,8 +49,8 @@ export async function downloadModel(
 
   if (model.kind === 'gguf') {
     await downloadGguf(model, {
-      origin: connection.origin,
-      token: connection.token,
+      base,
+      ...(source.kind === 'clinic' ? { token: source.connection.token } : {}),
       etags: row.etags,
       onStart: (etags) => updateModel(db, model.id, { etags: { ...etags } }),
       onProgress: options.onProgress,
@@ -60,14 +67,14 @@ export async function downloadModel(
         : new OnDeviceError('network', 'The model runtime could not be downloaded.', { cause: error });
     });
   } else {
-    if (!(await requestModelAccess(connection, options.request ?? defaultRequest))) {
+    if (source.kind === 'clinic' && !(await requestModelAccess(source.connection, options.request ?? defaultRequest))) {
       throw new OnDeviceError(
         'network',
         'The clinic server could not be reached, or no longer knows this tablet. Try again when it is in reach.',
       );
     }
     const { createWebllmRuntime } = await import('./webllm/webllm-runtime');
-    const runtime = createWebllmRuntime({ model, origin: connection.origin });
+    const runtime = createWebllmRuntime({ model, origin: base });
     const total = model.totalBytes;
     try {
       await runtime.load((p) => options.onProgress?.({ loadedBytes: Math.round(p.fraction * total), totalBytes: total }));

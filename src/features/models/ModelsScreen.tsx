@@ -1,13 +1,13 @@
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { fetchCatalog } from '../../api/catalog-client';
+import { canFetchWebllm, fetchSourceCatalog, type ModelSource, sourceBase } from '../../api/catalog-client';
 import { browserFetch } from '../../api/clinic-request';
 import type { CatalogModel } from '../../core/models/catalog';
 import { misfits } from '../../core/models/fit';
 import { clinicConnection } from '../../db/clinic-connection';
 import { library } from '../../db/library';
-import type { StoredModel } from '../../db/library-db';
+import type { ClinicConnection, StoredModel } from '../../db/library-db';
 import { activateModel, listModels } from '../../db/model-store';
 import { appEngines } from '../../engines/app-engines';
 import { formatBytes } from '../../i18n/format-bytes';
@@ -19,7 +19,12 @@ import { type DownloadState, startDownload, useDownloads } from './model-downloa
 
 type CatalogState = { status: 'loading' } | { status: 'no-clinic' } | { status: 'offline' } | { status: 'loaded'; models: CatalogModel[] };
 
-/** The model manager: what this tablet can run, the models on it, and those the clinic server offers. */
+/** The enrolled clinic server; else the app's own host, where `npm run static:models` may have put models. */
+function modelSource(connection: ClinicConnection | undefined): ModelSource {
+  return connection ? { kind: 'clinic', connection } : { kind: 'app', base: new URL('.', location.href).href };
+}
+
+/** The model manager: what this tablet can run, the models on it, and those its model source offers. */
 export function ModelsScreen() {
   const { t } = useTranslation('models');
   const { db } = library();
@@ -33,18 +38,20 @@ export function ModelsScreen() {
   useEffect(refreshDevice, [refreshDevice]);
 
   const refreshCatalog = useCallback(async () => {
-    const current = await clinicConnection(db);
-    if (!current) return setCatalog({ status: 'no-clinic' });
+    const current = modelSource(await clinicConnection(db));
     setCatalog({ status: 'loading' });
-    const result = await fetchCatalog(current, { fetch: browserFetch, timeoutMs: 15_000 });
-    setCatalog(result.kind === 'catalog' ? { status: 'loaded', models: result.models } : { status: 'offline' });
+    const result = await fetchSourceCatalog(current, { fetch: browserFetch, timeoutMs: 15_000 });
+    // Beside the app, no catalog (or an empty one) just means models come from a clinic server.
+    const none = current.kind === 'app' && (result.kind === 'catalog' ? result.models.length === 0 : result.status !== undefined);
+    if (none) setCatalog({ status: 'no-clinic' });
+    else setCatalog(result.kind === 'catalog' ? { status: 'loaded', models: result.models } : { status: 'offline' });
   }, [db]);
   // biome-ignore lint/correctness/useExhaustiveDependencies: asked again when the tablet enrolls
   useEffect(() => void refreshCatalog(), [connection?.deviceId]);
 
-  const download = (model: CatalogModel) => {
-    if (connection) startDownload(model, connection, refreshDevice);
-  };
+  const source = modelSource(connection);
+  const download = (model: CatalogModel) => startDownload(model, source, refreshDevice);
+  const fromApp = source.kind === 'app';
 
   return (
     <section className="models" aria-labelledby="models-heading">
@@ -61,21 +68,24 @@ export function ModelsScreen() {
               model={model}
               state={downloads.get(model.id)}
               onResume={() => download(model.catalog)}
-              canResume={connection !== undefined}
+              canResume={model.origin === sourceBase(source)}
             />
           ))}
         </ul>
       </section>
       <section aria-labelledby="catalog-heading">
-        <h2 id="catalog-heading">{t('catalog')}</h2>
+        <h2 id="catalog-heading">{t(fromApp ? 'catalogApp' : 'catalog')}</h2>
         {catalog.status === 'no-clinic' ? <p className="hint">{t('catalogNeedsClinic')}</p> : null}
-        {catalog.status === 'offline' ? <p className="notice notice-warning">{t('catalogOffline')}</p> : null}
+        {catalog.status === 'offline' ? (
+          <p className="notice notice-warning">{t(fromApp ? 'catalogAppOffline' : 'catalogOffline')}</p>
+        ) : null}
         {catalog.status === 'loaded' && catalog.models.length === 0 ? <p className="empty">{t('catalogEmpty')}</p> : null}
         {catalog.status === 'loaded' ? (
           <ul className="model-list">
             {catalog.models.map((model) => {
               const here = installed?.find((m) => m.id === model.id);
               const reasons = capabilities ? misfits(model, deviceProfile(capabilities), here !== undefined) : [];
+              const reachable = model.kind !== 'webllm' || canFetchWebllm(source, location.origin);
               return (
                 <li key={model.id} className="model-card">
                   <h3>{model.id}</h3>
@@ -96,6 +106,8 @@ export function ModelsScreen() {
                   {here ? null : <DownloadStatus name={model.id} state={downloads.get(model.id)} />}
                   {here?.state === 'ready' ? (
                     <p className="hint">{t('downloaded')}</p>
+                  ) : !reachable ? (
+                    <p className="hint">{t('webllmOtherOrigin', { origin: sourceBase(source) })}</p>
                   ) : downloads.get(model.id)?.status === 'downloading' ? null : (
                     <button type="button" className="button" disabled={reasons.length > 0} onClick={() => download(model)}>
                       {t('download', { name: model.id })}

@@ -1,7 +1,7 @@
 import { useSyncExternalStore } from 'react';
+import type { ModelSource } from '../../api/catalog-client';
 import type { CatalogModel } from '../../core/models/catalog';
 import { library } from '../../db/library';
-import type { ClinicConnection } from '../../db/library-db';
 import { appEngines } from '../../engines/app-engines';
 import type { DownloadProgress } from '../../models/gguf-files';
 import { downloadModel } from '../../models/model-downloads';
@@ -27,12 +27,12 @@ function set(id: string, state: DownloadState | undefined): void {
   for (const listener of listeners) listener();
 }
 
-export function startDownload(model: CatalogModel, connection: ClinicConnection, onDone: () => void): void {
+export function startDownload(model: CatalogModel, source: ModelSource, onDone: () => void): void {
   if (downloads.get(model.id)?.status === 'downloading') return;
   const controller = new AbortController();
   const cancel = () => controller.abort();
   set(model.id, { status: 'downloading', progress: { loadedBytes: 0, totalBytes: model.totalBytes }, cancel });
-  downloadModel(library().db, model, connection, {
+  downloadModel(library().db, model, source, {
     signal: controller.signal,
     onProgress: (progress) => set(model.id, { status: 'downloading', progress, cancel }),
   })
