@@ -129,6 +129,25 @@ describe('clinician feedback', () => {
     expect(pairs[0]).toMatchObject({ prompt: question });
     expect(squash(pairs[0]!.chosen)).toBe(answerAText);
     expect(pairs[0]!.rejected).not.toBe(pairs[0]!.chosen);
+
+    // With a model at hand, trainer mode has it answer too, from the excerpts, and queues nothing.
+    const scenario = scenarios[0]!;
+    await page.goto(`${server.url}/#/trainer/${scenario.id}`);
+    await page.getByRole('button', { name: `Ask the app: ${scenario.questions[0]!.text.en}` }).click();
+    await page.getByText("Answered by the clinic server's model", { exact: false }).waitFor({ timeout: 60_000 });
+    const outbox = await page.evaluate(
+      () =>
+        new Promise<number>((resolve, reject) => {
+          const open = indexedDB.open('meditron-field');
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const count = open.result.transaction('outbox').objectStore('outbox').count();
+            count.onsuccess = () => resolve(count.result);
+            count.onerror = () => reject(count.error);
+          };
+        }),
+    );
+    expect(outbox).toBe(2);
   });
 });
 
