@@ -1,6 +1,7 @@
 import 'fake-indexeddb/auto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildDemoPack } from '../../scripts/demo-pack';
 import { readPack } from '../../src/core/pack/pack-reader';
 import { SCENARIO_LANGUAGES, type Scenario, type ScenarioLanguage, ScenariosSchema } from '../../src/core/trainer/scenario-schema';
 import { IndexedDbPostingStore } from '../../src/db/indexeddb-posting-store';
@@ -10,10 +11,10 @@ import { installPack } from '../../src/db/pack-install';
 import { openTestLibrary } from '../fixtures/library';
 
 const SCENARIOS_FILE = new URL('../../content/trainer/scenarios.json', import.meta.url);
-const DEMO_PACK_FILE = new URL('../../public/packs/demo.pack.jsonl', import.meta.url);
 
 const scenarios: Scenario[] = ScenariosSchema.parse(JSON.parse(readFileSync(SCENARIOS_FILE, 'utf8')));
-const packText = readFileSync(DEMO_PACK_FILE, 'utf8');
+// Built from its sources, as the app's build does: public/packs/ exists only after a build.
+const packText = buildDemoPack();
 const OTHER_LANGUAGES = SCENARIO_LANGUAGES.filter((l) => l !== 'en');
 const TOP = 5;
 
