@@ -1,4 +1,4 @@
-import { ENGINE_POLICIES, type EnginePolicy } from '../core/sync/sync-protocol';
+import { ENGINE_POLICIES, type EnginePolicy } from '../core/sync/sync-constants';
 import type { AnswerEngine, EngineId } from './engine';
 
 // The policies are part of the clinic's settings (a clinic sets its tablets' default), hence in the protocol.

@@ -1,5 +1,6 @@
 import type { PushResponse, SyncRefusal, Unreachable } from '../api/sync-client';
-import { PUSH_MAX_ITEMS, type PushItem, type PushResult } from '../core/sync/sync-protocol';
+import { PUSH_MAX_ITEMS } from '../core/sync/sync-constants';
+import type { PushItem, PushResult } from '../core/sync/sync-protocol';
 
 /** A first batch small enough for a slow link to carry in a few seconds; it shrinks if the server says 413. */
 export const FIRST_BATCH_BYTES = 256 * 1024;

@@ -7,7 +7,7 @@ import { runAdmin } from '../../server/src/admin/cli';
 import { feedbackSummary, preferencePairs, ratingRecords, toJsonl } from '../../server/src/feedback/feedback-export';
 import type { StoredFeedback } from '../../server/src/feedback/feedback-store';
 import type { Feedback, RatedAnswer } from '../../src/core/feedback/feedback-schema';
-import { SYNC_PROTOCOL_HEADER, SYNC_PROTOCOL_VERSION } from '../../src/core/sync/sync-protocol';
+import { SYNC_PROTOCOL_HEADER, SYNC_PROTOCOL_VERSION } from '../../src/core/sync/sync-constants';
 import { enrollDevice, startTestServer, type TestServer } from './support/test-server';
 
 const QUESTION = 'How much ORS for a 2-year-old with diarrhoea?';

@@ -5,13 +5,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAdmin } from '../../server/src/admin/cli';
 import { JobStore } from '../../server/src/jobs/job-store';
+import { SYNC_PROTOCOL_HEADER, SYNC_PROTOCOL_VERSION } from '../../src/core/sync/sync-constants';
 import {
   type ChangesPage,
   ChangesPageSchema,
   PushResponseSchema,
   type PushResult,
-  SYNC_PROTOCOL_HEADER,
-  SYNC_PROTOCOL_VERSION,
   type SyncChange,
 } from '../../src/core/sync/sync-protocol';
 import { makePack } from '../fixtures/pack';

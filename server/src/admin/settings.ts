@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { ENGINE_POLICIES } from '../../../src/core/sync/sync-protocol';
+import { ENGINE_POLICIES } from '../../../src/core/sync/sync-constants';
 import { LANGUAGES } from '../../../src/i18n/languages';
 import { PublisherKeys } from '../packs/publisher-keys';
 import { ClinicSettingsStore, type ClinicSettingsUpdate } from '../settings/clinic-settings';

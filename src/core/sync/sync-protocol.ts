@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { FeedbackSchema } from '../feedback/feedback-schema';
 import { PackSignatureSchema } from '../pack/pack-signature';
+import { ENGINE_POLICIES } from './sync-constants';
 
 /**
  * The base-camp sync protocol between a tablet and its clinic server (docs/sync.md). The tablet
@@ -8,20 +9,6 @@ import { PackSignatureSchema } from '../pack/pack-signature';
  * every change since its checkpoint (clinic settings, packs, its own jobs) in the server's order.
  * The server and the app share these schemas.
  */
-
-/** Sent by the app with every sync request; a server that needs a newer app answers 426. */
-export const SYNC_PROTOCOL_HEADER = 'x-meditron-sync';
-export const SYNC_PROTOCOL_VERSION = 1;
-/** A push carries at most this many items; the server also limits its size in bytes (413). */
-export const PUSH_MAX_ITEMS = 500;
-export const PULL_MAX_LIMIT = 500;
-
-/**
- * Which engines answer, in what order (src/engines/router.ts): `auto` the model on the tablet, then the
- * clinic's, then excerpts alone; `device` never leave the tablet; `clinic` the clinic's model, else wait.
- */
-export const ENGINE_POLICIES = ['auto', 'device', 'clinic'] as const;
-export type EnginePolicy = (typeof ENGINE_POLICIES)[number];
 
 const languageTag = z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'a language tag such as "en" or "pt-BR"');
 

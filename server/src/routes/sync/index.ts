@@ -1,12 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import {
-  type ChangesPage,
-  PushItemSchema,
-  type PushResult,
-  SYNC_PROTOCOL_HEADER,
-  SYNC_PROTOCOL_VERSION,
-  type SyncChange,
-} from '../../../../src/core/sync/sync-protocol';
+import { SYNC_PROTOCOL_HEADER, SYNC_PROTOCOL_VERSION } from '../../../../src/core/sync/sync-constants';
+import { type ChangesPage, PushItemSchema, type PushResult, type SyncChange } from '../../../../src/core/sync/sync-protocol';
 import { requireDevice } from '../../auth/guards';
 import { DEFAULT_SYNC_PUSH_BYTES } from '../../config';
 import { ServerError } from '../../errors';

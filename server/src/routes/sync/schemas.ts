@@ -1,4 +1,4 @@
-import { PULL_MAX_LIMIT, PUSH_MAX_ITEMS } from '../../../../src/core/sync/sync-protocol';
+import { PULL_MAX_LIMIT, PUSH_MAX_ITEMS } from '../../../../src/core/sync/sync-constants';
 import { errorBodySchema } from '../../errors';
 import { jobSchema } from '../jobs/schemas';
 import { packSummarySchema, publisherKeySchema } from '../packs/schemas';
