@@ -1,4 +1,4 @@
-// npm run bench:retrieval -- --corpus FILE --queries FILE [--limit N]
+// npm run bench:retrieval -- --corpus FILE --queries FILE [--queries FILE …] [--limit N]
 // Import, index size, cold start, latency, heap and quality of our IndexedDB BM25 search against
 // MiniSearch, in headless Chromium with real IndexedDB. The last stdout line is the JSON result.
 import { readFile, rm } from 'node:fs/promises';
@@ -35,7 +35,9 @@ const log = (line: string) => process.stderr.write(`[bench:retrieval] ${line}\n`
 
 async function main(): Promise<void> {
   const options = parseCli(process.argv.slice(2));
-  const [corpusText, queriesText] = await Promise.all([readFile(options.corpus, 'utf8'), readFile(options.queries, 'utf8')]);
+  const corpusText = await readFile(options.corpus, 'utf8');
+  const queryFiles = await Promise.all(options.queries.map((file) => readFile(file, 'utf8')));
+  const queriesText = queryFiles.map((text) => (text.endsWith('\n') ? text : `${text}\n`)).join('');
   const docIds = docIdsOfCorpus(corpusText);
   const { judged, dropped } = judgeQueries(queriesText, docIds.byId);
   const queries = options.limit ? judged.slice(0, options.limit) : judged;

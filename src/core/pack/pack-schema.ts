@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LEXICON_LANGUAGES, LexiconEntrySchema } from '../lang/lexicon-schema';
 
 /** Guideline pack file: JSON Lines, the manifest on line 1 and one excerpt per following line. */
 export const PACK_FORMAT = 'meditron-field-pack';
@@ -34,6 +35,11 @@ export const PackManifestSchema = z.object({
   /** Demo content is shown with a "not for clinical use" notice. */
   demo: z.boolean().optional(),
   description: z.string().optional(),
+  /**
+   * Words the pack's own excerpts use that the app's lexicons lack (local drug names, programme terms), for
+   * questions asked in those languages: installed and removed with the pack, covered by its signature.
+   */
+  lexicon: z.array(z.object({ language: z.enum(LEXICON_LANGUAGES), entries: z.array(LexiconEntrySchema).min(1) })).optional(),
 });
 
 export const ExcerptSchema = z.object({

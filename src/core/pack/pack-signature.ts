@@ -65,6 +65,7 @@ export function canonicalManifest(m: PackManifest): string {
     contentHash: m.contentHash,
     demo: m.demo,
     description: m.description,
+    lexicon: m.lexicon?.map((l) => ({ language: l.language, entries: l.entries.map((e) => ({ terms: e.terms, en: e.en, kind: e.kind })) })),
   });
 }
 

@@ -1,3 +1,4 @@
+import type { QueryTranslation } from '../lang/lexicon';
 import { termOf } from '../text/analyze';
 import { words } from '../text/tokenize';
 import { ABBREVIATIONS } from './abbreviations-en';
@@ -9,6 +10,8 @@ export interface QueryTerm {
   weight: number;
   /** Guessed by the parser (joined words): used if indexed, never spelling-corrected. */
   speculative?: boolean;
+  /** A word of another language kept as typed, or with a cognate ending: may be spelled the English way in the index. */
+  foreign?: boolean;
 }
 
 export interface ParsedQuery {
@@ -68,6 +71,28 @@ export function parseQuery(query: string): ParsedQuery {
     terms: [...weights].map(([term, weight]) => (speculative.has(term) ? { term, weight, speculative: true } : { term, weight })),
     intents: [...sectionTerms].map((s) => ({ term: SECTION_PREFIX + s, weight: RANKING.intentWeight })),
   };
+}
+
+/**
+ * A question in another language, from its lexicon translation: the English the lexicon gave at full
+ * weight (its question words decide the intent), the cognates and the untranslated words below it, all
+ * in one ranking, so a drug or disease name typed as in English still matches.
+ */
+export function parseTranslated({ mapped, cognates, unmatched }: QueryTranslation): ParsedQuery {
+  const weights = new Map<string, QueryTerm>();
+  const merge = (parsed: ParsedQuery, factor: number, foreign: boolean) => {
+    for (const t of parsed.terms) {
+      const weight = t.weight * factor;
+      const current = weights.get(t.term);
+      if (!current || current.weight < weight)
+        weights.set(t.term, foreign && !t.speculative ? { ...t, weight, foreign } : { ...t, weight });
+    }
+  };
+  const english = parseQuery(mapped.join(' '));
+  merge(english, 1, false);
+  merge(parseQuery(cognates.join(' ')), RANKING.cognateWeight, true);
+  merge(parseQuery(unmatched.join(' ')), RANKING.untranslatedWeight, true);
+  return { terms: [...weights.values()], intents: english.intents };
 }
 
 function findLastIndex<T>(items: T[], test: (item: T) => boolean): number {

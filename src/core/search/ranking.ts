@@ -11,6 +11,10 @@ export const RANKING = {
   fuzzyWeight: 0.7,
   /** Weight of terms added by expanding an abbreviation. */
   expansionWeight: 0.9,
+  /** A foreign word with an English ending put in its place: often the English word, sometimes not. */
+  cognateWeight: 0.8,
+  /** A foreign word the lexicon does not know, searched as typed: names and drugs match, other words rarely. */
+  untranslatedWeight: 0.6,
 } as const;
 
 /** Prefix that marks terms indexed from section titles, so a query intent can target them. */

@@ -1,6 +1,8 @@
+import type { QueryTranslation } from '../lang/lexicon';
+import { spellingCognates } from './cognates';
 import { closestTerms } from './fuzzy';
 import type { PackSearchMeta, PostingList } from './index-builder';
-import { parseQuery, type QueryTerm } from './query';
+import { parseQuery, parseTranslated, type QueryTerm } from './query';
 import { dequantizeImpact, idf, RANKING, SECTION_PREFIX } from './ranking';
 
 /** Where postings live: IndexedDB in the app, memory in tests and on the server. */
@@ -17,6 +19,8 @@ export interface SearchOptions {
   limit?: number;
   /** Only excerpts citing one of these sources. */
   sources?: readonly string[];
+  /** The question's words in the packs' language, when it was asked in another (src/core/lang/lexicon.ts). */
+  translation?: QueryTranslation;
 }
 
 export interface SearchHit {
@@ -39,7 +43,7 @@ const FUZZY_SCAN_LIMIT = 5000;
 export async function search(store: PostingStore, query: string, options: SearchOptions = {}): Promise<SearchResult> {
   const limit = options.limit ?? 10;
   if (limit <= 0) return { hits: [], terms: [] };
-  const { terms, intents } = parseQuery(query);
+  const { terms, intents } = options.translation ? parseTranslated(options.translation) : parseQuery(query);
   if (terms.length === 0) return { hits: [], terms: [] };
   const packs = await store.packs();
   const docCount = packs.reduce((n, p) => n + p.docCount, 0);
@@ -48,10 +52,15 @@ export async function search(store: PostingStore, query: string, options: Search
   const fetched = await store.postings([...terms, ...intents].map((t) => t.term));
   const found = new Set(fetched.map((p) => p.term));
   // Words guessed by the parser (joined pairs) are tried as they are, never spelling-corrected.
-  const corrections = await correctMisspellings(
-    store,
-    terms.filter((t) => !found.has(t.term) && !t.speculative),
-  );
+  // A word of another language is no misspelled English: it is looked up by its English spelling instead.
+  const unknown = terms.filter((t) => !found.has(t.term) && !t.speculative);
+  const corrections = [
+    ...(await correctMisspellings(
+      store,
+      unknown.filter((t) => !t.foreign),
+    )),
+    ...(await englishSpellings(store, unknown)),
+  ];
   if (corrections.length) fetched.push(...(await store.postings(corrections.map((t) => t.term))));
 
   const weights = new Map([...terms, ...intents, ...corrections].map((t) => [t.term, t.weight]));
@@ -127,6 +136,16 @@ function topHits(byPack: Map<string, PackScores>, limit: number, sources?: reado
 
 /** Higher score first; ties broken the same way whatever the store or the word order. */
 const rank = (a: SearchHit, b: SearchHit) => b.score - a.score || compare(a.packId, b.packId) || a.ordinal - b.ordinal;
+
+/** For words typed in another language, the index's English spelling of the same word (f/ph, i/y, …). */
+async function englishSpellings(store: PostingStore, unknown: QueryTerm[]): Promise<QueryTerm[]> {
+  const foreign = unknown.filter((t) => t.foreign);
+  const found = await spellingCognates(
+    store,
+    foreign.map((t) => t.term),
+  );
+  return foreign.flatMap(({ term, weight }) => (found.get(term) ?? []).map((match) => ({ term: match, weight })));
+}
 
 async function correctMisspellings(store: PostingStore, unknown: QueryTerm[]): Promise<QueryTerm[]> {
   const out: QueryTerm[] = [];

@@ -5,13 +5,13 @@ import type { PatientContext } from '../../core/prompt/build-prompt';
 import { assessUrgency } from '../../core/triage/match';
 import { library } from '../../db/library';
 import type { StoredExcerpt } from '../../db/library-db';
-import { searchLibrary } from '../../db/library-queries';
 import { addQuestion, applyEvent } from '../../db/outbox-store';
 import { type AnswerEngine, type AnswerRequest, EngineError, type EngineId } from '../../engines/engine';
 import { availableEngines, type EnginePolicy } from '../../engines/router';
 import { OnDeviceError, type OnDeviceErrorKind } from '../../models/on-device-runtime';
 import { requestBackgroundSync } from '../../sync/background-sync';
 import { askPrompt } from './ask-prompt';
+import { retrieveExcerpts } from './retrieve';
 
 /** Excerpts retrieved for a question: the prompt's numbered sources. */
 const EXCERPTS = 5;
@@ -79,7 +79,7 @@ export function useAsk(engines: readonly AnswerEngine[]) {
       abort.current?.abort();
       const controller = new AbortController();
       abort.current = controller;
-      const { db, store } = library();
+      const { db } = library();
       const update = (changes: Partial<AskResult>) => {
         if (abort.current === controller || changes.outcome === 'stopped') setResult((r) => (r ? { ...r, ...changes } : r));
       };
@@ -89,8 +89,15 @@ export function useAsk(engines: readonly AnswerEngine[]) {
       setResult({ urgent, signs, excerpts: [], outcome: 'preparing', text: '' });
 
       try {
-        const found = await searchLibrary(db, store, input.question, { limit: EXCERPTS }).catch(() => ({ hits: [] }));
-        const excerpts = found.hits.map((h) => h.excerpt);
+        // A model already at hand (the clinic's: the tablet's would have to load first, before the question is
+        // saved) also translates a question not asked in English, for the search.
+        const model = (await availableEngines(input.policy, engines)).find((e) => e.id !== 'excerpts-only' && !e.prepare);
+        const { excerpts } = await retrieveExcerpts(input.question, {
+          language: input.language,
+          limit: EXCERPTS,
+          model,
+          signal: controller.signal,
+        });
         update({ excerpts });
         const promptInput = { question: input.question, context: input.context, excerpts, language: input.language };
         // The outbox's prompt is for the clinic server's model, as it last said; it answers whatever waits.

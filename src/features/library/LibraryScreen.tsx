@@ -16,12 +16,12 @@ interface LibraryScreenProps {
 }
 
 export function LibraryScreen({ query, source, onChange }: LibraryScreenProps) {
-  const { t } = useTranslation('library');
+  const { t, i18n } = useTranslation('library');
   const searchId = useId();
   const packs = useLiveQuery(() => library().db.packs.toArray(), []);
   const sources = useLiveQuery(() => sourceNames(library().db), [packs?.length]) ?? [];
   const packsVersion = packs?.map((p) => p.manifest.contentHash).join().length ?? 0;
-  const state = useLibrarySearch(query, source, packsVersion);
+  const state = useLibrarySearch(query, source, packsVersion, i18n.resolvedLanguage);
   const demoPacks = new Set(packs?.filter((p) => p.manifest.demo).map((p) => p.id));
 
   const update = (q: string, s: string) => {

@@ -11,7 +11,8 @@ export type SearchState =
 const DEBOUNCE_MS = 120;
 
 /** Searches as the user types; results of an older query never overwrite a newer one. */
-export function useLibrarySearch(query: string, source: string, packsVersion: number): SearchState {
+/** `language`: the UI language, what a question too short to tell is taken to be written in. */
+export function useLibrarySearch(query: string, source: string, packsVersion: number, language?: string): SearchState {
   const [state, setState] = useState<SearchState>({ status: 'idle' });
   // biome-ignore lint/correctness/useExhaustiveDependencies: packsVersion is a trigger: results change when packs do
   useEffect(() => {
@@ -23,7 +24,7 @@ export function useLibrarySearch(query: string, source: string, packsVersion: nu
     setState((s) => ({ status: 'searching', previous: s.status === 'done' ? s.result : undefined }));
     const timer = setTimeout(() => {
       const { db, store } = library();
-      searchLibrary(db, store, query, { limit: 20, sources: source ? [source] : undefined }).then(
+      searchLibrary(db, store, query, { limit: 20, sources: source ? [source] : undefined, lang: language }).then(
         (result) => current && setState({ status: 'done', result }),
         () => current && setState({ status: 'failed' }),
       );
@@ -32,6 +33,6 @@ export function useLibrarySearch(query: string, source: string, packsVersion: nu
       current = false;
       clearTimeout(timer);
     };
-  }, [query, source, packsVersion]);
+  }, [query, source, packsVersion, language]);
   return state;
 }

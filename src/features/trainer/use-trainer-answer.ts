@@ -38,7 +38,7 @@ export function useTrainerAnswers(engines: readonly AnswerEngine[]) {
       update({ status: 'searching', excerpts: [], text: '', engine: undefined, error: undefined });
 
       const { db, store } = library();
-      const found = await searchLibrary(db, store, question.search, { limit: EXCERPTS }).catch(() => ({ hits: [] }));
+      const found = await searchLibrary(db, store, question.search, { limit: EXCERPTS, lang: 'en' }).catch(() => ({ hits: [] }));
       const excerpts = found.hits.map((h) => h.excerpt);
       update({ excerpts });
 
