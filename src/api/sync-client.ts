@@ -1,13 +1,17 @@
 import type { NetworkFailure } from '../core/outbox/transition';
 import { SYNC_PROTOCOL_HEADER, SYNC_PROTOCOL_VERSION } from '../core/sync/sync-constants';
-import type { ChangesPage, PushItem, PushResult, SyncChange } from '../core/sync/sync-protocol';
+import {
+  type ChangesPage,
+  ChangesPageSchema,
+  type PushItem,
+  PushResponseSchema,
+  type PushResult,
+  type SyncChange,
+} from '../core/sync/sync-protocol';
 import type { ClinicConnection } from '../db/library-db';
 import { type ClinicRequestOptions, type ClinicResponse, request } from './clinic-request';
 
 const KNOWN_KINDS = new Set<string>(['settings', 'pack', 'job'] satisfies SyncChange['kind'][]);
-
-/** The schemas, and zod with them, load with the first sync rather than with the app's first screen. */
-const schemas = () => import('../core/sync/sync-protocol');
 
 /** What stops a sync whatever is sent: the token refused, or an app the server no longer supports. */
 export type SyncRefusal = { kind: 'unauthorized' } | { kind: 'outdated'; message: string };
@@ -47,7 +51,7 @@ export async function pushItems(
   const refused = refusal(response);
   if (refused || 'reason' in response) return refused ?? { kind: 'network-failed', reason: 'http-5xx' };
   if (response.status === 413) return { kind: 'too-large' };
-  const parsed = (await schemas()).PushResponseSchema.safeParse(response.json);
+  const parsed = PushResponseSchema.safeParse(response.json);
   // A 5xx, or a body a working server never sends: worth trying again later.
   if (response.status !== 200 || !parsed.success || parsed.data.results.length !== items.length) {
     return { kind: 'network-failed', reason: 'http-5xx' };
@@ -68,7 +72,7 @@ export async function pullChanges(
   const page = response.json as Partial<Record<keyof ChangesPage, unknown>>;
   // Kinds a newer server added are skipped, not failed on: the checkpoint still moves past them.
   const known = Array.isArray(page.changes) ? page.changes.filter((c) => KNOWN_KINDS.has((c as { kind?: string })?.kind ?? '')) : [];
-  const parsed = (await schemas()).ChangesPageSchema.safeParse({ ...page, changes: known });
+  const parsed = ChangesPageSchema.safeParse({ ...page, changes: known });
   if (response.status !== 200 || !parsed.success) return { kind: 'network-failed', reason: 'http-5xx' };
   return { kind: 'page', ...parsed.data };
 }

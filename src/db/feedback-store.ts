@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AppError } from '../core/errors/app-error';
-import type { Feedback } from '../core/feedback/feedback-schema';
+import { type Feedback, FeedbackSchema } from '../core/feedback/feedback-schema';
 import type { PushItem } from '../core/sync/sync-protocol';
 import type { LibraryDb } from './library-db';
 
@@ -12,8 +12,6 @@ import type { LibraryDb } from './library-db';
 
 /** Saves new or edited feedback; it waits to be pushed. Throws when the record is not valid. */
 export async function saveFeedback(db: LibraryDb, feedback: Feedback): Promise<void> {
-  // The schema (and zod) load with the feedback form, not with the sync that reads pending feedback.
-  const { FeedbackSchema } = await import('../core/feedback/feedback-schema');
   const parsed = FeedbackSchema.safeParse(feedback);
   if (!parsed.success) throw new AppError('unknown', `The feedback was not saved: ${z.prettifyError(parsed.error)}`);
   await db.transaction('rw', db.feedback, async () => {
