@@ -38,6 +38,8 @@ export interface AnswerEngine {
    * so an `unavailable` failure here lets the router try the next engine with nothing to undo.
    */
   prepare?(onProgress?: (progress: { fraction: number }) => void): Promise<void>;
+  /** Whether `prepare` has nothing left to do (the model is loaded): a quick task may use it without a wait. */
+  ready?(): boolean;
   /**
    * Streams the answer: `onText` gets each new piece as it arrives. Aborting `signal` resolves with what
    * came so far (`finishReason: 'aborted'`). A failure rejects with an {@link EngineError}.

@@ -35,6 +35,8 @@ export function createOnDeviceEngine(options: { db: LibraryDb; createRuntime?: C
   const { db } = options;
   const failures = new Map<string, OnDeviceError>();
   let loading: { modelId: string; runtime: Promise<OnDeviceRuntime> } | undefined;
+  /** The model whose load finished; a question's translation may use it without waiting for a load. */
+  let loaded: string | undefined;
 
   const unavailable = (error: OnDeviceError) => new EngineError('unavailable', error.message, { cause: error });
 
@@ -64,7 +66,9 @@ export function createOnDeviceEngine(options: { db: LibraryDb; createRuntime?: C
     if (loading?.modelId !== model.id) load(model, onProgress);
     const current = loading!;
     try {
-      return await current.runtime;
+      const runtime = await current.runtime;
+      if (loading === current) loaded = current.modelId;
+      return runtime;
     } catch (error) {
       const reason =
         error instanceof OnDeviceError
@@ -90,6 +94,7 @@ export function createOnDeviceEngine(options: { db: LibraryDb; createRuntime?: C
     async prepare(onProgress) {
       await prepare(onProgress);
     },
+    ready: () => loaded !== undefined && loaded === loading?.modelId,
     async answer(request, onText, signal) {
       const runtime = await prepare();
       try {

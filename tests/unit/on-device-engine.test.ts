@@ -92,7 +92,9 @@ describe('on-device engine', () => {
     const log: string[] = [];
     const engine = createOnDeviceEngine({ db, createRuntime: async (m) => runtimeDouble(m.id, log) });
     const progress: number[] = [];
+    expect(engine.ready?.()).toBe(false);
     await engine.prepare?.((p) => progress.push(p.fraction));
+    expect(engine.ready?.()).toBe(true);
     const pieces: string[] = [];
     expect(await engine.answer(REQUEST, (t) => pieces.push(t))).toMatchObject({ text: 'Give ORS [1].', model: 'a' });
     await engine.answer(REQUEST, () => {});
@@ -112,6 +114,7 @@ describe('on-device engine', () => {
     const failure = await engine.prepare?.().catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(EngineError);
     expect(failure).toMatchObject({ kind: 'unavailable', cause: oom });
+    expect(engine.ready?.()).toBe(false);
     expect(await engine.available()).toBe(false);
     expect(engine.failure('a')).toBe(oom);
     await expect(engine.answer(REQUEST, () => {})).rejects.toMatchObject({ kind: 'unavailable' });
@@ -133,6 +136,7 @@ describe('on-device engine', () => {
     expect(await engine.available()).toBe(true);
     await engine.answer(REQUEST, () => {});
     await engine.forget('a');
+    expect(engine.ready?.()).toBe(false);
     expect(log).toEqual(['load a', 'unload a', 'load a', 'answer a', 'unload a']);
   });
 

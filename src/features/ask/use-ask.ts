@@ -89,9 +89,9 @@ export function useAsk(engines: readonly AnswerEngine[]) {
       setResult({ urgent, signs, excerpts: [], outcome: 'preparing', text: '' });
 
       try {
-        // A model already at hand (the clinic's: the tablet's would have to load first, before the question is
-        // saved) also translates a question not asked in English, for the search.
-        const model = (await availableEngines(input.policy, engines)).find((e) => e.id !== 'excerpts-only' && !e.prepare);
+        // A model already at hand (the clinic's, or the tablet's once loaded: a load would come before the
+        // question is saved) also translates a question not asked in English, for the search.
+        const model = (await availableEngines(input.policy, engines)).find((e) => e.id !== 'excerpts-only' && (!e.prepare || e.ready?.()));
         const { excerpts } = await retrieveExcerpts(input.question, {
           language: input.language,
           limit: EXCERPTS,
