@@ -21,6 +21,8 @@ export interface QueryTranslation {
   cognates: string[];
   /** Words the lexicon lacks, as typed (normalized): drug and disease names often match as they are. */
   unmatched: string[];
+  /** Words the lexicon knows, as typed: they find excerpts written in the question's own language. */
+  known: string[];
 }
 
 const key = (stems: readonly string[]) => stems.join(' ');
@@ -58,7 +60,7 @@ export function compileLexicon(
  */
 export function translateQuery(lexicon: CompiledLexicon, text: string): QueryTranslation {
   const tokens = analyzeForeign(lexicon.language, text);
-  const out: QueryTranslation = { mapped: [], cognates: [], unmatched: [] };
+  const out: QueryTranslation = { mapped: [], cognates: [], unmatched: [], known: [] };
   for (let i = 0; i < tokens.length; ) {
     let matched = 0;
     for (let n = Math.min(lexicon.longest, tokens.length - i); n > 0 && !matched; n--) {
@@ -69,6 +71,7 @@ export function translateQuery(lexicon: CompiledLexicon, text: string): QueryTra
       }
     }
     if (matched) {
+      out.known.push(...tokens.slice(i, i + matched).map((t) => t.word));
       i += matched;
       continue;
     }

@@ -75,23 +75,30 @@ export function parseQuery(query: string): ParsedQuery {
 
 /**
  * A question in another language, from its lexicon translation: the English the lexicon gave at full
- * weight (its question words decide the intent), the cognates and the untranslated words below it, all
- * in one ranking, so a drug or disease name typed as in English still matches.
+ * weight (its question words decide the intent), the cognates and the words as typed below it, all in
+ * one ranking, so a drug or disease name typed as in English still matches, and so does an excerpt in
+ * the question's own language.
  */
-export function parseTranslated({ mapped, cognates, unmatched }: QueryTranslation): ParsedQuery {
+export function parseTranslated({ mapped, cognates, unmatched, known }: QueryTranslation): ParsedQuery {
   const weights = new Map<string, QueryTerm>();
-  const merge = (parsed: ParsedQuery, factor: number, foreign: boolean) => {
+  const merge = (parsed: ParsedQuery, factor: number, kind: 'english' | 'foreign' | 'as-typed') => {
     for (const t of parsed.terms) {
       const weight = t.weight * factor;
       const current = weights.get(t.term);
-      if (!current || current.weight < weight)
-        weights.set(t.term, foreign && !t.speculative ? { ...t, weight, foreign } : { ...t, weight });
+      if (current && current.weight >= weight) continue;
+      if (kind === 'english') weights.set(t.term, { ...t, weight });
+      // Words the lexicon knew are searched as they are, if indexed: no spelling to correct or look up.
+      else if (kind === 'as-typed') weights.set(t.term, { ...t, weight, speculative: true });
+      else weights.set(t.term, t.speculative ? { ...t, weight } : { ...t, weight, foreign: true });
     }
   };
   const english = parseQuery(mapped.join(' '));
-  merge(english, 1, false);
-  merge(parseQuery(cognates.join(' ')), RANKING.cognateWeight, true);
-  merge(parseQuery(unmatched.join(' ')), RANKING.untranslatedWeight, true);
+  merge(english, 1, 'english');
+  merge(parseQuery(cognates.join(' ')), RANKING.cognateWeight, 'foreign');
+  merge(parseQuery(unmatched.join(' ')), RANKING.untranslatedWeight, 'foreign');
+  // Known words as typed: a pack may hold excerpts in the question's language (which the search then
+  // prefers, src/db/library-queries.ts).
+  merge(parseQuery(known.join(' ')), RANKING.untranslatedWeight, 'as-typed');
   return { terms: [...weights.values()], intents: english.intents };
 }
 
