@@ -10,7 +10,8 @@ import type { LibraryDb } from './library-db';
 // Relative, so any Vite root (the app's, a bench page's) finds them.
 const BASE = import.meta.glob<{ default: Lexicon }>('../../content/lexicon/*.json');
 
-const compiled = new Map<string, Promise<CompiledLexicon>>();
+/** The latest compilation of each language's lexicon, with the pack additions it was made with. */
+const compiled = new Map<LexiconLanguage, { key: string; lexicon: Promise<CompiledLexicon> }>();
 
 /**
  * The question's words in English, when it is asked in a language the packs are not written in: its
@@ -38,13 +39,17 @@ async function lexiconFor(db: LibraryDb, language: LexiconLanguage): Promise<Com
   const packs = await db.packs.toArray();
   const additions = packs.flatMap((p) => (p.manifest.lexicon ?? []).filter((l) => l.language === language).map((l) => l.entries));
   // The additions themselves are the key: a pack's excerpts may stay the same while its lexicon changes.
-  const cacheKey = `${language} ${JSON.stringify(additions)}`;
-  let lexicon = compiled.get(cacheKey);
-  if (!lexicon) {
-    const load = BASE[`../../content/lexicon/${language}.json`];
-    lexicon = (load ? load().then((m) => m.default) : Promise.resolve(undefined)).then((base) => compileLexicon(language, base, additions));
-    compiled.set(cacheKey, lexicon);
-    lexicon.catch(() => compiled.delete(cacheKey));
-  }
+  const key = JSON.stringify(additions);
+  const cached = compiled.get(language);
+  if (cached?.key === key) return cached.lexicon;
+  const load = BASE[`../../content/lexicon/${language}.json`];
+  const lexicon = (load ? load().then((m) => m.default) : Promise.resolve(undefined)).then((base) =>
+    compileLexicon(language, base, additions),
+  );
+  // One per language: the one made for packs no longer installed is not kept.
+  compiled.set(language, { key, lexicon });
+  lexicon.catch(() => {
+    if (compiled.get(language)?.lexicon === lexicon) compiled.delete(language);
+  });
   return lexicon;
 }

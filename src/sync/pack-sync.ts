@@ -148,6 +148,7 @@ async function installThenForget<T>(db: LibraryDb, url: string, install: () => P
 async function removeWithdrawn(db: LibraryDb): Promise<string[]> {
   const removed: string[] = [];
   const handled = await withdrawnPacks(db);
+  if (handled.length === 0) return removed;
   for (const { id, contentHash } of handled) {
     const pack = await db.packs.get(id);
     if (pack?.manifest.contentHash !== contentHash) continue;
